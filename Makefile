@@ -1,0 +1,36 @@
+# HRC Watch: `make run` starts the bot, `make test` runs ruff and the tests. Both build .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= config.toml
+
+.PHONY: run poll status test lint format clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+run: $(BIN)/activate
+	$(BIN)/python -m bot run --config $(CONFIG)
+
+poll: $(BIN)/activate
+	$(BIN)/python -m bot poll --config $(CONFIG)
+
+status: $(BIN)/activate
+	$(BIN)/python -m bot status --config $(CONFIG)
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/activate
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	PTB_TIMEDELTA=true $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache

@@ -1,0 +1,168 @@
+"""What every watcher kind shares: the items it emits, the page it is given, and how it fails.
+
+A watcher turns fetched pages into `Item`s. It never touches the store; the poller hands its
+`Snapshot` to the diff store. Failure is always an exception, never an empty list, so that a broken
+page can never read as "everything was removed".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+ItemKind = Literal["document", "vote", "meeting"]
+
+FetchOutcome = Literal[
+    "ok", "not_modified", "blocked", "http_error", "timeout", "network_error", "too_large", "parse_error"
+]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a source reports. `key` is global: the same document seen by two sources is one item.
+
+    Documents are keyed by their normalised symbol ("A/HRC/61/L.13/Rev.1"), votes by "vote:" plus the
+    adopted or draft symbol, meetings by "meeting:" plus their asset id. `fields` must be JSON-serialisable.
+    """
+
+    key: str
+    kind: ItemKind
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched HTTP answer (already classified as a usable 200)."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    fetched_at: datetime
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def text(self) -> str:
+        """Decodes the body; invalid bytes are replaced, never fatal."""
+        charset = "utf-8"
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "charset" and value:
+                charset = value.strip("\"' ")
+        try:
+            return self.body.decode(charset, errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+class SourceError(Exception):
+    """A poll that yielded no trustworthy snapshot. `outcome` classifies it for status and metrics."""
+
+    def __init__(self, outcome: FetchOutcome, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.outcome = outcome
+        self.retry_after = retry_after
+
+
+class ParseError(SourceError):
+    """The page arrived but is not what this watcher kind can read."""
+
+    def __init__(self, message: str):
+        super().__init__("parse_error", message)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one poll saw.
+
+    complete=True: the items are everything the source lists now (absent items count towards removal,
+    and an empty snapshot after a non-empty one is treated as a broken page).
+    complete=False: the items are additions only (probes); absence means nothing.
+    not_modified=True: every page answered 304; the store keeps what it had.
+    """
+
+    items: tuple[Item, ...] = ()
+    complete: bool = True
+    not_modified: bool = False
+
+
+class PageFetcher(ABC):
+    """The shared HTTP client as a watcher sees it (implemented in watchers.fetch)."""
+
+    @abstractmethod
+    def get(self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None) -> Page | None:
+        """A usable 200 page, or None for 304 Not Modified. Raises SourceError for anything else."""
+
+
+@dataclass(frozen=True)
+class PollContext:
+    """What a watcher may know besides its own pages: the clock and the keys the store already holds."""
+
+    now: datetime
+    known_keys: Callable[[str], list[str]] = field(default=lambda prefix: [])
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """For watcher kinds with no options of their own."""
+
+
+class Watcher(ABC):
+    """Base of every watcher kind. Subclasses set `kind`, optionally `Options`, and implement `parse`.
+
+    The default `poll` fetches `urls()` and parses each page; if every page answered 304 the snapshot is
+    `not_modified`. Kinds that probe (many small requests, additive results) override `poll`.
+    """
+
+    kind: ClassVar[str]
+    Options: ClassVar[type] = NoOptions
+
+    def __init__(self, name: str, url: str, options: Any):
+        self.name = name
+        self.url = url
+        self.options = options
+
+    def urls(self, context: PollContext) -> list[str]:
+        return [self.url]
+
+    @abstractmethod
+    def parse(self, page: Page) -> list[Item]:
+        """Items on one page. Raise ParseError when the page is not what this kind reads."""
+
+    def poll(self, fetcher: PageFetcher, context: PollContext, cached: Callable[[str], Page | None]) -> Snapshot:
+        """Fetches and parses every URL. `cached(url)` returns the last good page of a 304 URL."""
+        pages: list[Page] = []
+        changed = False
+        for url in self.urls(context):
+            page = fetcher.get(url)
+            if page is None:
+                page = cached(url)
+                if page is None:
+                    page = fetcher.get(url, conditional=False)
+                    changed = True
+            else:
+                changed = True
+            if page is not None:
+                pages.append(page)
+        if not changed:
+            return Snapshot(not_modified=True)
+        items: dict[str, Item] = {}
+        for page in pages:
+            if not page.body.strip():
+                raise SourceError("parse_error", f"{page.url}: empty body")
+            for item in self.parse(page):
+                items[item.key] = merge_items(items[item.key], item) if item.key in items else item
+        return Snapshot(items=tuple(items.values()))
+
+
+def merge_items(first: Item, second: Item) -> Item:
+    """Two sightings of one key in one snapshot: later non-empty fields win."""
+    fields = dict(first.fields)
+    fields.update({k: v for k, v in second.fields.items() if v not in (None, "", [], {})})
+    return dataclasses.replace(first, fields=fields)
