@@ -106,8 +106,7 @@ def from_table(cls: type[T], table: dict[str, Any], where: str) -> T:
         if name in table:
             values[name] = _convert(table[name], hints[name], key_where)
         elif (
-            field.default is dataclasses.MISSING
-            and field.default_factory is dataclasses.MISSING  # type: ignore[misc]
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING  # type: ignore[misc]
         ):
             raise ConfigError(f"{where}: missing required key {name!r}")
     obj = cls(**values)

@@ -17,7 +17,15 @@ from typing import Any, ClassVar, Literal
 ItemKind = Literal["document", "vote", "meeting"]
 
 FetchOutcome = Literal[
-    "ok", "not_modified", "blocked", "http_error", "timeout", "network_error", "too_large", "parse_error"
+    "ok",
+    "not_modified",
+    "blocked",
+    "http_error",
+    "timeout",
+    "network_error",
+    "too_large",
+    "parse_error",
+    "broken",
 ]
 
 
@@ -93,11 +101,20 @@ class Snapshot:
 
 
 class PageFetcher(ABC):
-    """The shared HTTP client as a watcher sees it (implemented in watchers.fetch)."""
+    """The shared HTTP client as a watcher sees it (implemented in watchers.fetch).
+
+    It keeps the last good body of every URL it fetched conditionally, so a 304 page can be re-read.
+    """
 
     @abstractmethod
-    def get(self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None) -> Page | None:
-        """A usable 200 page, or None for 304 Not Modified. Raises SourceError for anything else."""
+    def get(
+        self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None
+    ) -> Page | None:
+        """A usable 2xx page, or None for 304 Not Modified. Raises SourceError for anything else."""
+
+    @abstractmethod
+    def cached(self, url: str) -> Page | None:
+        """The last good page of `url` (what a 304 stands for), if kept."""
 
 
 @dataclass(frozen=True)
@@ -135,17 +152,14 @@ class Watcher(ABC):
     def parse(self, page: Page) -> list[Item]:
         """Items on one page. Raise ParseError when the page is not what this kind reads."""
 
-    def poll(self, fetcher: PageFetcher, context: PollContext, cached: Callable[[str], Page | None]) -> Snapshot:
-        """Fetches and parses every URL. `cached(url)` returns the last good page of a 304 URL."""
+    def poll(self, fetcher: PageFetcher, context: PollContext) -> Snapshot:
+        """Fetches and parses every URL; a 304 page is re-read from the fetcher's cache."""
         pages: list[Page] = []
         changed = False
         for url in self.urls(context):
             page = fetcher.get(url)
             if page is None:
-                page = cached(url)
-                if page is None:
-                    page = fetcher.get(url, conditional=False)
-                    changed = True
+                page = fetcher.cached(url) or fetcher.get(url, conditional=False)
             else:
                 changed = True
             if page is not None:
