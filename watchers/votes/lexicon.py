@@ -8,10 +8,28 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"none": 0}
 for _tens_word, _tens in _TENS.items():
@@ -24,7 +42,7 @@ NUMBER = rf"(?<![\w.])(?:\d{{1,3}}(?![\d])|(?:{_WORD_ALTERNATION})\b)"
 
 
 def to_int(text: str) -> int | None:
-    """"23" -> 23, "Twenty-two" -> 22, "twenty two" -> 22; None for anything else."""
+    """ "23" -> 23, "Twenty-two" -> 22, "twenty two" -> 22; None for anything else."""
     cleaned = " ".join(text.lower().split())
     if cleaned.isdigit():
         return int(cleaned)
@@ -71,12 +89,25 @@ def is_draft(symbol: str) -> bool:
 MONTHS = {
     m: i
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split(),
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
 DATE_RE = re.compile(
-    r"\b(\d{1,2})\s?(January|February|March|April|May|June|July|August|September|October|November"
+    r"(?<!\d)(\d{1,2})\s?(January|February|March|April|May|June|July|August|September|October|November"
     r"|December)\s?(\d{4})\b",
     re.IGNORECASE,
 )

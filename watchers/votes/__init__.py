@@ -1,0 +1,1 @@
+"""Recorded votes of the Human Rights Council: parsing, countries, and the vote model."""
