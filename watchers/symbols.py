@@ -51,11 +51,12 @@ _SYMBOL = re.compile(
 _ONE_SUFFIX = re.compile(rf"(?P<kind>Rev|Add|Corr?){_SP}\.?{_SP}(?P<num>[0-9]{{1,2}})", re.IGNORECASE)
 
 # "Human Rights Council resolution 43/21": a short form is taken only when the Council is named right
-# before it; a bare "60/251" is as likely to be a General Assembly resolution.
+# before it; a bare "60/251" is as likely to be a General Assembly resolution, and a bare "Council" may
+# be the Security or the Economic and Social Council.
 _SHORT = re.compile(
     rf"""
     (?<![A-Za-z0-9])
-    (?:Human\s{{1,3}}Rights\s{{1,3}}Council|HRC|Council)(?:['’]s)?\s{{1,3}}
+    (?:Human\s{{1,3}}Rights\s{{1,3}}Council|HRC)(?:['’]s)?\s{{1,3}}
     (?P<kind>resolution|decision|President['’]s\s{{1,3}}statement)s?\s{{1,3}}
     (?:No\.?\s{{0,2}})?
     (?P<session>{_SESSION})\s{{0,2}}/\s{{0,2}}(?P<num>[0-9]{{1,4}})

@@ -1,0 +1,154 @@
+"""config.toml -> a validated AppConfig. Anything wrong is a ConfigError naming the file and the key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.notifiers.base import NotifierConfig
+from bot.notifiers.registry import load_kinds as load_notifier_kinds
+from bot.typed_config import ConfigError, from_table
+from watchers.registry import load_kinds as load_watcher_kinds
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = "var/hrcwatch.sqlite3"
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    user_agent: str = "HRCWatch/0.1"
+    contact: str = ""
+    connect_timeout: timedelta = timedelta(seconds=10)
+    read_timeout: timedelta = timedelta(seconds=30)
+    max_bytes: int = 10_000_000
+    min_host_gap: timedelta = timedelta(seconds=2)
+
+    def validate(self) -> None:
+        if self.max_bytes < 1024:
+            raise ValueError(f"max_bytes must be at least 1024, got {self.max_bytes}")
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    timezone: str = "UTC"
+    jitter: timedelta = timedelta(seconds=30)
+    deliver_every: timedelta = timedelta(seconds=15)
+    failure_alert_after: int = 3
+    remove_after: int = 3
+    max_backoff: timedelta = timedelta(hours=6)
+
+    def validate(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
+        if self.failure_alert_after < 1 or self.remove_after < 1:
+            raise ValueError("failure_alert_after and remove_after must be at least 1")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """A [[sources]] table: the common keys; the rest go to the kind's Options dataclass."""
+
+    name: str
+    kind: str
+    url: str
+    every: timedelta
+    enabled: bool = True
+    announce_existing: bool = False
+    options: Any = None
+
+
+_SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing"}
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    path: Path
+    store: StoreConfig
+    http: HttpConfig
+    schedule: ScheduleConfig
+    sources: tuple[SourceConfig, ...]
+    notifiers: dict[str, NotifierConfig] = field(default_factory=dict)
+
+    @property
+    def store_path(self) -> Path:
+        """Relative store paths are relative to the config file, so `--config` works from anywhere."""
+        path = Path(self.store.path)
+        return path if path.is_absolute() else self.path.parent / path
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: no source named {name!r} (sources: {known})")
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(kind for kind, cfg in self.notifiers.items() if cfg.enabled)
+
+
+def _source(table: Any, index: int, where: str) -> SourceConfig:
+    where = f"{where}: sources[{index}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    common = {k: v for k, v in table.items() if k in _SOURCE_KEYS}
+    base = from_table(SourceConfig, common, where)
+    kinds = load_watcher_kinds()
+    if base.kind not in kinds:
+        raise ConfigError(
+            f"{where}.kind: unknown watcher kind {base.kind!r} (known: {', '.join(sorted(kinds))})"
+        )
+    extra = {k: v for k, v in table.items() if k not in _SOURCE_KEYS}
+    options = from_table(kinds[base.kind].Options, extra, f"{where} ({base.name})")
+    return SourceConfig(**{**base.__dict__, "options": options})
+
+
+def load_config(path: Path | str) -> AppConfig:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    where = str(path)
+    notifier_kinds = load_notifier_kinds()
+    known = {"store", "http", "schedule", "sources", *notifier_kinds}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown section [{unknown[0]}] (known: {', '.join(sorted(known))})")
+    for section in ("store", "http", "schedule", *notifier_kinds):
+        if section in raw and not isinstance(raw[section], dict):
+            raise ConfigError(f"{where}: {section} must be a [{section}] table")
+    sources_raw = raw.get("sources", [])
+    if not isinstance(sources_raw, list):
+        raise ConfigError(f"{where}: sources must be an array of tables ([[sources]])")
+    sources = tuple(_source(t, i, where) for i, t in enumerate(sources_raw))
+    names = [s.name for s in sources]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"{where}: two sources are named {duplicates[0]!r}")
+    notifiers = {
+        kind: from_table(cls.Config, raw.get(kind, {}), f"{where}: [{kind}]")
+        for kind, cls in notifier_kinds.items()
+    }
+    return AppConfig(
+        path=path.resolve(),
+        store=from_table(StoreConfig, raw.get("store", {}), f"{where}: [store]"),
+        http=from_table(HttpConfig, raw.get("http", {}), f"{where}: [http]"),
+        schedule=from_table(ScheduleConfig, raw.get("schedule", {}), f"{where}: [schedule]"),
+        sources=sources,
+        notifiers=notifiers,
+    )

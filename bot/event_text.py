@@ -1,0 +1,142 @@
+"""An event told in plain words: a headline, detail lines and links. Notifiers escape and lay it out.
+
+Everything here comes from scraped fields, so it is plain text; no markup is produced here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from state.model import Event
+
+_STATUS_WORDS = {
+    "adopted_without_vote": "adopted without a vote",
+    "adopted_by_vote": "adopted by a recorded vote",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+    "not_considered": "not considered",
+}
+_MAX_FIELD = 600
+
+
+@dataclass(frozen=True)
+class EventText:
+    headline: str
+    lines: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = field(default=())
+
+
+def _short(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= _MAX_FIELD else text[: _MAX_FIELD - 1] + "…"
+
+
+def _status(value: Any) -> str:
+    return _STATUS_WORDS.get(str(value), str(value).replace("_", " "))
+
+
+def _links(fields: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    labels = (("url", "Document"), ("pdf_url", "PDF"), ("asset_url", "Webcast"), ("record_url", "Record"))
+    return tuple(
+        (label, str(fields[name]))
+        for name, label in labels
+        if isinstance(fields.get(name), str) and str(fields[name]).startswith(("https://", "http://"))
+    )
+
+
+def _document(event: Event) -> EventText:
+    f = event.fields
+    symbol = _short(f.get("symbol") or event.key)
+    title = _short(f["title"]) if f.get("title") else ""
+    lines: list[str] = [title] if title else []
+    if f.get("sponsors"):
+        sponsors = f["sponsors"]
+        lines.append("Sponsors: " + _short(", ".join(sponsors) if isinstance(sponsors, list) else sponsors))
+    if event.type == "new":
+        base = f.get("revision_of") or (f.get("family") if f.get("family") not in (None, symbol) else None)
+        if base:
+            suffix = symbol[len(str(f.get("family", ""))) + 1 :] if f.get("family") else symbol
+            headline = f"{_short(f.get('family') or base)} revised: {suffix or symbol}"
+            lines.insert(0, f"{symbol} supersedes {_short(base)}")
+        elif f.get("status"):
+            headline = f"{symbol} {_status(f['status'])}"
+        else:
+            headline = f"New document {symbol}"
+    elif event.type == "removed":
+        headline = f"{symbol} no longer listed by {event.source}"
+    elif "status" in event.changes:
+        headline = f"{symbol} {_status(event.changes['status'][1])}"
+    else:
+        headline = f"{symbol} changed"
+    if f.get("action"):
+        lines.append(_short(f["action"]))
+    lines.extend(_change_lines(event, skip={"status", "action"} if "status" in event.changes else set()))
+    return EventText(headline, tuple(lines), _links(f))
+
+
+def _change_lines(event: Event, skip: set[str]) -> list[str]:
+    if event.type != "changed":
+        return []
+    return [
+        f"{name}: {_short(before) if before not in (None, '') else '(none)'} → "
+        f"{_short(after) if after not in (None, '') else '(none)'}"
+        for name, (before, after) in event.changes.items()
+        if name not in skip
+    ]
+
+
+def _vote(event: Event) -> EventText:
+    f = event.fields
+    symbol = _short(f.get("symbol") or f.get("draft_symbol") or event.key.removeprefix("vote:"))
+    outcome = f.get("outcome") or "voted on"
+    tallies = "-".join(str(f.get(k, "?")) for k in ("yes", "no", "abstain"))
+    lines = [_short(f["title"])] if f.get("title") else []
+    lines.append(
+        f"In favour {f.get('yes', '?')}, against {f.get('no', '?')}, abstaining {f.get('abstain', '?')}"
+    )
+    lines.extend(_short(w) for w in f.get("warnings", [])[:5])
+    lines.extend(_change_lines(event, skip=set()))
+    return EventText(f"{symbol} {outcome} ({tallies})", tuple(lines), _links(f))
+
+
+def _meeting(event: Event) -> EventText:
+    f = event.fields
+    title = _short(f.get("title") or event.key)
+    live_now = event.type == "changed" and event.changes.get("live", (None, None))[1] is True
+    headline = f"Live now: {title}" if live_now else f"Meeting: {title}"
+    lines = [f"Starts {f['start_utc']} UTC"] if f.get("start_utc") else []
+    if f.get("summary_record"):
+        lines.append(f"Summary record: {_short(f['summary_record'])}")
+    lines.extend(_change_lines(event, skip={"live"}))
+    return EventText(headline, tuple(lines), _links(f))
+
+
+def _health(event: Event) -> EventText:
+    f = event.fields
+    if event.type == "source_failing":
+        headline = f"Source {f.get('source')} is failing ({f.get('failures')} polls in a row)"
+        lines = [f"Last error: {_short(f.get('error'))}"]
+        if f.get("last_success"):
+            lines.append(f"Last success: {f['last_success']}")
+        return EventText(headline, tuple(lines))
+    return EventText(
+        f"Source {f.get('source')} recovered after {f.get('failures')} failed polls",
+        (f"Last error was: {_short(f.get('error'))}",),
+    )
+
+
+def describe(event: Event) -> EventText:
+    if event.for_operators:
+        return _health(event)
+    if event.item_kind == "vote":
+        return _vote(event)
+    if event.item_kind == "meeting":
+        return _meeting(event)
+    return _document(event)
+
+
+def as_plain_text(text: EventText) -> str:
+    parts = [text.headline, *text.lines, *(f"{label}: {url}" for label, url in text.links)]
+    return "\n".join(parts)
