@@ -161,8 +161,34 @@ def test_long_hostile_text_is_linear() -> None:
 
 
 _PIECES = st.sampled_from(
-    ["A", "/", ".", "HRC", "RES", "DEC", "PRST", "L", "SR", "S-", "S", "Rev", "Add", "Corr", " ", "-",
-     "0", "1", "13", "43", "999", "12345", "\u00a0", "–", "Human Rights Council resolution ", "x"]
+    [
+        "A",
+        "/",
+        ".",
+        "HRC",
+        "RES",
+        "DEC",
+        "PRST",
+        "L",
+        "SR",
+        "S-",
+        "S",
+        "Rev",
+        "Add",
+        "Corr",
+        " ",
+        "-",
+        "0",
+        "1",
+        "13",
+        "43",
+        "999",
+        "12345",
+        "\u00a0",
+        "–",
+        "Human Rights Council resolution ",
+        "x",
+    ]
 )
 _SYMBOLISH = st.lists(_PIECES, max_size=30).map("".join)
 _ANY_TEXT = st.one_of(st.text(max_size=300), _SYMBOLISH)
@@ -170,13 +196,11 @@ _ANY_TEXT = st.one_of(st.text(max_size=300), _SYMBOLISH)
 _SYMBOLS = st.builds(
     Symbol,
     series=st.sampled_from(["L", "RES", "DEC", "PRST", "SR", "DOC"]),
-    session=st.one_of(
-        st.integers(1, 999).map(str), st.integers(1, 99).map(lambda k: f"S-{k}")
-    ),
+    session=st.one_of(st.integers(1, 999).map(str), st.integers(1, 99).map(lambda k: f"S-{k}")),
     number=st.integers(1, 9999),
-    suffixes=st.lists(
-        st.tuples(st.sampled_from(["Rev", "Add", "Corr"]), st.integers(1, 99)), max_size=4
-    ).map(tuple),
+    suffixes=st.lists(st.tuples(st.sampled_from(["Rev", "Add", "Corr"]), st.integers(1, 99)), max_size=4).map(
+        tuple
+    ),
 )
 
 
@@ -213,6 +237,4 @@ def test_a_symbol_is_found_in_any_surroundings(symbol: Symbol, before: str, afte
     assert parse_symbol(symbol.normalised) == symbol
     text = f"{before} {symbol.normalised} {after}"
     found = {s.normalised for s in find_symbols(text)}
-    assert symbol.normalised in found or any(
-        s.startswith(symbol.normalised + "/") for s in found
-    )
+    assert symbol.normalised in found or any(s.startswith(symbol.normalised + "/") for s in found)

@@ -67,7 +67,9 @@ _SHORT = re.compile(
 _SHORT_KIND: dict[str, Series] = {"resolution": "RES", "decision": "DEC"}
 
 # A bare adopted number in a cell that is known to hold one (OHCHR res-dec-stat tables): "55/2", "S-34/1".
-_BARE_ADOPTED = re.compile(rf"\s{{0,8}}(?P<session>{_SESSION})\s{{0,2}}/\s{{0,2}}(?P<num>[0-9]{{1,4}})\s{{0,8}}")
+_BARE_ADOPTED = re.compile(
+    rf"\s{{0,8}}(?P<session>{_SESSION})\s{{0,2}}/\s{{0,2}}(?P<num>[0-9]{{1,4}})\s{{0,8}}"
+)
 
 
 @dataclass(frozen=True, order=False)
