@@ -1,0 +1,55 @@
+"""The outbox drainer: hands each channel its due rows, records acks and failures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.notifiers.base import DeliveryError, Notifier
+from state.store import Store
+
+log = logging.getLogger("hrcwatch.delivery")
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    channel: str
+    sent: int
+    pending_left: int
+    error: str = ""
+
+
+async def drain_channel(store: Store, notifier: Notifier, now: datetime | None = None) -> DrainReport:
+    """Delivers what is due on one channel; the first failure stops it, so order is kept."""
+    now = now or datetime.now(UTC)
+    channel = notifier.kind
+    if not notifier.due(now):
+        return DrainReport(channel, 0, len(store.pending(channel, now)))
+    entries = store.pending(channel, now)
+    acked: set[int] = set()
+
+    def ack(entry_ids: Sequence[int], external_id: str | None = None) -> None:
+        store.ack(entry_ids, external_id, datetime.now(UTC))
+        acked.update(entry_ids)
+
+    error = ""
+    try:
+        await notifier.deliver(entries, ack)
+    except Exception as exc:
+        if isinstance(exc, DeliveryError):
+            error, retry_after = str(exc), exc.retry_after
+        else:
+            log.exception("channel %s: unexpected error while delivering", channel)
+            error, retry_after = f"{type(exc).__name__}: {exc}", None
+        unsent = [e.id for e in entries if e.id not in acked]
+        log.warning("channel %s: delivery failed, %d left pending: %s", channel, len(unsent), error)
+        if unsent:
+            store.fail(unsent[:1], error, datetime.now(UTC), retry_after)
+    return DrainReport(channel, len(acked), len(entries) - len(acked), error)
+
+
+async def drain(store: Store, notifiers: Mapping[str, Notifier]) -> list[DrainReport]:
+    """One pass over every channel; a channel's failure never holds up another."""
+    return [await drain_channel(store, notifier) for notifier in notifiers.values()]
