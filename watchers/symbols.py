@@ -284,3 +284,10 @@ def document_fields(symbol: Symbol) -> dict[str, Any]:
             fields["corrigendum"] = num
             fields["corrigendum_to"] = parent.normalised
     return fields
+
+
+def remove_symbols(text: str) -> str:
+    """`text` with every HRC symbol spelling cut out (to leave the title around a symbol)."""
+    if not isinstance(text, str):
+        return ""
+    return _SHORT.sub(" ", _SYMBOL.sub(" ", text[:MAX_TEXT]))

@@ -1,0 +1,97 @@
+"""Reading untrusted page bodies: HTML via BeautifulSoup, feeds via feedparser, with garbage refused.
+
+Every watcher kind that reads HTML or RSS goes through here, so "this is not a page at all" is decided
+in one place and always raises ParseError instead of yielding zero items.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from bs4 import BeautifulSoup, Tag
+
+from watchers.base import Page, ParseError
+
+MAX_TITLE = 300
+_HTML_START = re.compile(rb"<\s{0,3}(?:!doctype\s{1,3}html|html|head|body|div|table|p|a|ul|section)\b", re.I)
+_FEED_START = re.compile(rb"<\s{0,3}(?:rss|feed|rdf:RDF)\b", re.I)
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
+_SPACES = re.compile(r"\s+")
+_EDGE_PUNCT = " \t\n-–—:|,;()[]/·•"
+
+
+def clean_text(text: str, cap: int = MAX_TITLE) -> str:
+    """Collapses whitespace, trims separators left around removed symbols, and caps the length."""
+    collapsed = _SPACES.sub(" ", text[: cap * 4]).strip(_EDGE_PUNCT)
+    return collapsed[:cap].rstrip()
+
+
+def _head(body: bytes) -> bytes:
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
+
+
+def _require_text(page: Page) -> None:
+    if not page.body.strip():
+        raise ParseError(f"{page.url}: empty body")
+    if b"\x00" in page.body[:4096] or page.body.lstrip().startswith(b"%PDF"):
+        raise ParseError(f"{page.url}: binary body, not a page")
+
+
+def is_feed(page: Page) -> bool:
+    """An RSS / Atom / RDF document (by its first element), whatever the Content-Type says."""
+    return bool(_FEED_START.search(_head(page.body)))
+
+
+def load_html(page: Page) -> BeautifulSoup:
+    """The page as a tree; ParseError for an empty, binary or non-HTML body."""
+    _require_text(page)
+    if not _HTML_START.search(page.body[:65536]):
+        raise ParseError(f"{page.url}: not an HTML page")
+    return BeautifulSoup(page.body, "lxml")
+
+
+def load_feed(page: Page) -> Any:
+    """The parsed feed; ParseError for garbage, entity declarations, or a document that is not a feed.
+
+    feedparser is handed a stream, never a string: a string can make it fetch a URL or open a file.
+    """
+    _require_text(page)
+    if not is_feed(page):
+        raise ParseError(f"{page.url}: not an RSS or Atom feed")
+    if _ENTITY_DECL.search(page.body):
+        raise ParseError(f"{page.url}: feed declares entities; refused")
+    parsed = feedparser.parse(io.BytesIO(page.body), resolve_relative_uris=False, sanitize_html=True)
+    if not parsed.get("version") and not parsed.get("entries"):
+        raise ParseError(f"{page.url}: not an RSS or Atom feed")
+    return parsed
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """An http(s) URL for a link on `base`; None for javascript:, mailto:, fragments and junk."""
+    if not href:
+        return None
+    url = urljoin(base, href.strip()[:2000])
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def entry_date(entry: Any) -> str | None:
+    """An entry's published (or updated) time as ISO 8601 UTC."""
+    for key in ("published_parsed", "updated_parsed"):
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
+    return None
+
+
+def block_of(tag: Tag) -> Tag:
+    """The nearest enclosing row, list item or paragraph: where a link's title usually lives."""
+    for parent in tag.parents:
+        if parent.name in ("tr", "li", "p", "article", "dd", "h1", "h2", "h3", "h4", "h5"):
+            return parent
+    return tag
