@@ -12,26 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.notifiers.base import NotifierConfig
 from bot.notifiers.registry import load_kinds as load_notifier_kinds
 from bot.typed_config import ConfigError, from_table
+from watchers.fetch import HttpConfig
 from watchers.registry import load_kinds as load_watcher_kinds
 
 
 @dataclass(frozen=True)
 class StoreConfig:
     path: str = "var/hrcwatch.sqlite3"
-
-
-@dataclass(frozen=True)
-class HttpConfig:
-    user_agent: str = "HRCWatch/0.1"
-    contact: str = ""
-    connect_timeout: timedelta = timedelta(seconds=10)
-    read_timeout: timedelta = timedelta(seconds=30)
-    max_bytes: int = 10_000_000
-    min_host_gap: timedelta = timedelta(seconds=2)
-
-    def validate(self) -> None:
-        if self.max_bytes < 1024:
-            raise ValueError(f"max_bytes must be at least 1024, got {self.max_bytes}")
 
 
 @dataclass(frozen=True)
