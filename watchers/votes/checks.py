@@ -1,0 +1,92 @@
+"""What a published vote must say about itself: where tallies came from and what was checked.
+
+Lists are counted against stated totals and states against the session's membership; every
+disagreement is a warning. Nothing is mended: a stated total stays as stated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from watchers.votes.countries import members, registry
+from watchers.votes.model import Vote
+
+_LISTED = ("yes", "no", "abstain", "not_voting")
+
+
+def _names(codes: list[str]) -> str:
+    reg = registry()
+    return ", ".join(sorted(reg.name(c) for c in codes))
+
+
+def finish(vote: Vote, stated: dict[str, int]) -> Vote:
+    """Fills tallies (stated, else counted from a roll-call) and records every check made."""
+    checks: dict[str, Any] = dict(vote.checks)
+    warnings = list(vote.warnings)
+    counted = vote.counted()
+    has_lists = {c for c in _LISTED if counted[c]}
+    tallies: dict[str, int | None] = {c: stated.get(c) for c in _LISTED}
+    source = "stated" if any(v is not None for v in tallies.values()) else None
+    complete = bool(vote.roll_call) and {"yes", "no", "abstain"} <= has_lists | {
+        c for c, v in stated.items() if v == 0
+    }
+    if source is None and vote.roll_call and (checks.get("layout") == "vote screen" or complete):
+        tallies = {c: counted[c] for c in ("yes", "no", "abstain")} | {"not_voting": None}
+        source = "counted from the roll-call"
+    checks["tallies"] = source or "none stated"
+    comparison: dict[str, dict[str, int]] = {}
+    for category in _LISTED:
+        total = stated.get(category)
+        if total is None or category not in has_lists:
+            continue
+        comparison[category] = {"listed": counted[category], "stated": total}
+        if counted[category] != total:
+            warnings.append(f"{counted[category]} states listed as {category} but the text says {total}")
+    checks["lists_vs_totals"] = comparison
+    warnings.extend(_membership(vote, checks, stated, complete))
+    outcome = vote.outcome
+    yes, no = tallies["yes"], tallies["no"]
+    if outcome is None and yes is not None and no is not None:
+        unknown = counted["not_shown"]
+        if abs(yes - no) > unknown:
+            outcome = "adopted" if yes > no else "rejected"
+            checks["outcome"] = "derived from the tallies"
+    return vote.with_changes(
+        yes=tallies["yes"],
+        no=tallies["no"],
+        abstain=tallies["abstain"],
+        non_voting=tallies["not_voting"],
+        outcome=outcome,
+        warnings=tuple(dict.fromkeys(warnings)),
+        checks=checks,
+    )
+
+
+def _membership(vote: Vote, checks: dict[str, Any], stated: dict[str, int], complete: bool) -> list[str]:
+    council = members(vote.session)
+    if council is None:
+        checks["membership"] = "not checked: session unknown" if vote.roll_call else "no roll-call"
+        return []
+    warnings: list[str] = []
+    outsiders = sorted(set(vote.roll_call) - council)
+    if outsiders:
+        warnings.append(f"not members at session {vote.session}: {_names(outsiders)}")
+    missing = sorted(council - set(vote.roll_call))
+    if vote.roll_call and missing:
+        if complete or vote.checks.get("layout") == "vote screen":
+            warnings.append(f"members in no list: {_names(missing)}")
+        else:
+            warnings.append(
+                f"the lists name {len(vote.roll_call)} of the {len(council)} members of session "
+                f"{vote.session}"
+            )
+    total = sum(v for v in stated.values() if v is not None)
+    if total > len(council):
+        warnings.append(f"the stated tallies add up to {total}, more than the {len(council)} members")
+    checks["membership"] = {
+        "session": vote.session,
+        "members": len(council),
+        "not_members": outsiders,
+        "missing": missing if vote.roll_call else [],
+    }
+    return warnings
