@@ -7,6 +7,7 @@ contradicts (lists against totals, non-members, members in no list) becomes a wa
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -137,7 +138,7 @@ def _segments(text: str) -> list[str]:
     for match in re.finditer(r"^[^\n]*\(\s?A\s?/\s?HRC[^\n]*$", text, re.MULTILINE):
         starts.append(match.start())
     bounds = [*sorted(set(starts)), len(text)]
-    pieces = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    pieces = [text[a:b] for a, b in itertools.pairwise(bounds)]
     voted = [p for p in pieces if statements(p) and find_symbols(p)]
     return voted if len(voted) >= 2 else [text]
 

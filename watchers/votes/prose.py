@@ -164,7 +164,7 @@ def _leftovers(tokens: list[str], registry: Registry, found: list[str], result: 
     """Words between recognised names: a typo of one state, or reported as unrecognised."""
     piece: list[str] = []
     for token in [*tokens, ","]:
-        if token == "," or token in ("and", "plus"):
+        if token in (",", "and", "plus"):
             words = [t for t in piece if t not in _LEFTOVER_STOP]
             if words:
                 iso3 = registry.lookup(" ".join(piece))
