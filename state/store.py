@@ -69,6 +69,8 @@ class SourceHealth:
 class ApplyResult:
     events: tuple[Event, ...]
     baseline: bool
+    outcome: str = "ok"
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ class Store:
             baseline = not row["baseline_done"]
             if snapshot.not_modified:
                 events = self._record_success(conn, source, now, "not_modified")
-                return ApplyResult(tuple(self._queue(conn, events)), baseline=False)
+                return ApplyResult(tuple(self._queue(conn, events)), baseline=False, outcome="not_modified")
             previous = {
                 r["key"]: r
                 for r in conn.execute(
@@ -162,7 +164,8 @@ class Store:
             if snapshot.complete and not snapshot.items and previous:
                 message = f"no items where there were {len(previous)} (page broken or layout changed)"
                 events = self._record_failure(conn, source, now, "broken", message)
-                return ApplyResult(tuple(self._queue(conn, events)), baseline=False)
+                queued = tuple(self._queue(conn, events))
+                return ApplyResult(queued, baseline=False, outcome="broken", message=message)
             events = self._apply_items(conn, source, snapshot, previous, now)
             if snapshot.complete:
                 events += self._count_missing(conn, source, snapshot, previous, now)

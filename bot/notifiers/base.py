@@ -54,8 +54,12 @@ class Notifier(ABC):
         """Whether pending entries should be delivered now (a digest waits for its hour)."""
         return True
 
-    async def start(self) -> None:
-        """Connects whatever the channel needs (the daemon calls it once)."""
+    async def start(self, *, interactive: bool = True) -> None:
+        """Connects whatever the channel needs, once per process.
+
+        interactive=True in the daemon (a bot also answers commands); False for a one-shot `poll`, which
+        only sends.
+        """
 
     async def stop(self) -> None:
         """Releases it."""

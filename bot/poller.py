@@ -1,0 +1,52 @@
+"""One poll of one source: watcher -> snapshot -> store. Runs in a worker thread; never raises."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from bot.config import SourceConfig
+from bot.runtime import PollReport
+from state.store import Store
+from watchers.base import PageFetcher, PollContext, SourceError, Watcher
+from watchers.registry import load_kinds
+
+log = logging.getLogger("hrcwatch.poller")
+
+
+def make_watcher(source: SourceConfig) -> Watcher:
+    return load_kinds()[source.kind](source.name, source.url, source.options)
+
+
+def poll_source(
+    source: SourceConfig, watcher: Watcher, fetcher: PageFetcher, store: Store, now: datetime | None = None
+) -> PollReport:
+    """A failure of any kind is recorded as the source's health; the items stay as they were."""
+    now = now or datetime.now(UTC)
+    try:
+        snapshot = watcher.poll(fetcher, PollContext(now=now, known_keys=store.known_keys))
+    except SourceError as exc:
+        store.record_failure(source.name, now, exc.outcome, str(exc))
+        log.warning("source %s: %s: %s", source.name, exc.outcome, exc)
+        return PollReport(source.name, False, exc.outcome, str(exc))
+    except Exception as exc:
+        message = f"{type(exc).__name__} in the {source.kind} watcher: {str(exc)[:300]}"
+        log.exception("source %s: watcher crashed", source.name)
+        store.record_failure(source.name, now, "parse_error", message)
+        return PollReport(source.name, False, "parse_error", message)
+    result = store.apply(source.name, snapshot, now, announce_existing=source.announce_existing)
+    ok = result.outcome != "broken"
+    if ok:
+        log.info(
+            "source %s: %s, %d items, %d events%s",
+            source.name,
+            result.outcome,
+            len(snapshot.items),
+            len(result.events),
+            " (baseline)" if result.baseline else "",
+        )
+    else:
+        log.warning("source %s: %s: %s", source.name, result.outcome, result.message)
+    return PollReport(
+        source.name, ok, result.outcome, result.message, len(result.events), len(snapshot.items)
+    )
