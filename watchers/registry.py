@@ -12,7 +12,11 @@ W = TypeVar("W", bound=type[Watcher])
 WATCHER_KINDS: dict[str, type[Watcher]] = {}
 
 # Modules that define watcher kinds; importing one registers its kinds.
-WATCHER_MODULES: tuple[str, ...] = ("watchers.symbols_page",)
+WATCHER_MODULES: tuple[str, ...] = (
+    "watchers.symbols_page",
+    "watchers.un_documents_feed",
+    "watchers.ohchr_session",
+)
 
 
 def register(cls: W) -> W:

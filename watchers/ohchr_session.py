@@ -1,0 +1,144 @@
+"""Kind `ohchr_session`: OHCHR's "Resolutions, decisions and President's statements" page of a session.
+
+Each row says what happened to a text. It becomes a status change on the DRAFT's item (the key the
+draft was first announced under), an item for the adopted text, and, when the action text states
+tallies, a vote item. Both layouts are read: sessions >= 49 (tables by `summary`) and the older
+`tablo-type1` tables (SOURCES.md §3). A page with none of those tables is a ParseError.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import Tag
+
+from watchers.base import Item, Page, ParseError, Watcher
+from watchers.pages import absolute, clean_text, load_html
+from watchers.registry import register
+from watchers.symbols import Series, Symbol, find_symbols, parse_adopted_number, remove_symbols
+from watchers.symbols_page import document_item
+from watchers.votes.action_text import ActionResult, parse_action_text
+from watchers.votes.lexicon import find_date
+from watchers.votes.model import Vote
+
+MAX_ROWS = 1000
+_NEW_LAYOUT: dict[str, Series] = {
+    "list of resolutions": "RES",
+    "decisions": "DEC",
+    "president's statements": "PRST",
+}
+_ACTION_WORDS = ("adopt", "withdrawn", "reject", "vote", "consider", "read out", "no action")
+_VOTE_OUTCOMES = {"adopted_by_vote": "adopted", "rejected_by_vote": "rejected"}
+
+
+def _series_of(table: Tag) -> Series | None:
+    summary = str(table.get("summary") or "").strip().lower().replace("’", "'")
+    if summary in _NEW_LAYOUT:
+        return _NEW_LAYOUT[summary]
+    if "tablo-type1" not in (table.get("class") or []):
+        return None
+    heading = table.find_previous(["h1", "h2", "h3", "h4", "strong"])
+    label = heading.get_text(" ").lower() if heading else ""
+    if "decision" in label:
+        return "DEC"
+    if "president" in label or "statement" in label:
+        return "PRST"
+    return "RES"
+
+
+def _action_cell(cells: list[Tag]) -> str:
+    """Cell 4 in the new layout, the last cell in the old one; the first that reads like an action."""
+    candidates = ([cells[4]] if len(cells) > 4 else []) + cells[::-1]
+    for cell in candidates:
+        text = clean_text(cell.get_text(" "), 500)
+        if any(word in text.lower() for word in _ACTION_WORDS):
+            return text
+    return ""
+
+
+def _vote_item(
+    result: ActionResult, adopted: Symbol | None, draft: Symbol | None, title: str, source: str
+) -> Item | None:
+    outcome = _VOTE_OUTCOMES.get(result.status)
+    if outcome is None or result.yes is None or result.no is None:
+        return None
+    key_symbol = adopted or draft
+    assert key_symbol is not None
+    vote = Vote(
+        symbol=adopted.normalised if adopted else None,
+        draft_symbol=draft.normalised if draft else None,
+        title=title or None,
+        date=result.date,
+        session=key_symbol.session,
+        outcome=outcome,  # type: ignore[arg-type]
+        yes=result.yes,
+        no=result.no,
+        abstain=result.abstain,
+        checks={"tallies": "stated in the action text, no roll-call"},
+        source=source,
+    )
+    return Item(key=f"vote:{key_symbol.normalised}", kind="vote", fields=vote.to_json())
+
+
+def row_items(cells: list[Tag], series: Series, page: Page) -> list[Item] | None:
+    """The items of one table row; None when the row names neither an adopted text nor a draft."""
+    first_link = cells[0].find("a", href=True)
+    href = first_link.get("href") if isinstance(first_link, Tag) else None
+    adopted = parse_adopted_number(clean_text(cells[0].get_text(" "), 60).removeprefix("PRST "), series)
+    rest = " ".join(cell.get_text(" ") for cell in cells[1:])
+    draft = next((s for s in find_symbols(rest) if s.is_draft), None)
+    if adopted is None and draft is None:
+        return None
+    title = clean_text(remove_symbols(cells[1].get_text(" "))) if len(cells) > 1 else ""
+    action = _action_cell(cells)
+    result = parse_action_text(action)
+    date_cell = cells[3].get_text(" ") if len(cells) > 4 else ""
+    action_date = result.date or find_date(date_cell)
+    status = "read_out" if result.status == "other" and "read out" in action.lower() else result.status
+    common: dict[str, Any] = {
+        "title": title,
+        "status": status,
+        "action": action,
+        "action_date": action_date,
+        "meeting": result.meeting,
+        "orally_revised": result.orally_revised or None,
+    }
+    items: list[Item] = []
+    if draft is not None:
+        resolution = adopted.normalised if adopted else None
+        items.append(document_item(draft, resolution=resolution, **common))
+    if adopted is not None:
+        url = absolute(page.url, href if isinstance(href, str) else None)
+        draft_symbol = draft.normalised if draft else None
+        items.append(document_item(adopted, url=url, draft=draft_symbol, **common))
+    vote = _vote_item(result, adopted, draft, title, page.url)
+    if vote is not None:
+        items.append(vote)
+    return items
+
+
+def parse_session_page(page: Page) -> list[Item]:
+    soup = load_html(page)
+    tables = [(table, series) for table in soup.find_all("table") if (series := _series_of(table))]
+    if not tables:
+        raise ParseError(f"{page.url}: no res-dec-stat table (neither layout)")
+    items: list[Item] = []
+    data_rows = 0
+    for table, series in tables:
+        for row in table.find_all("tr")[:MAX_ROWS]:
+            cells = row.find_all("td", recursive=False)
+            if len(cells) < 2:
+                continue
+            data_rows += 1
+            items.extend(row_items(cells, series, page) or [])
+    if data_rows and not items:
+        raise ParseError(f"{page.url}: {data_rows} rows but none names a resolution or draft")
+    return items
+
+
+@register
+class OhchrSession(Watcher):
+    kind = "ohchr_session"
+
+    def parse(self, page: Page) -> list[Item]:
+        return parse_session_page(page)

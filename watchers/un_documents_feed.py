@@ -1,0 +1,37 @@
+"""Kind `un_documents_feed`: the UN documents RSS for the Council (docs.un.org/rss/hrc.xml).
+
+One document item per HRC symbol named in an entry; L-documents carry is_draft=True, and each item
+keeps the entry's link and a by-symbol PDF link. The feed is read as a feed or not at all: an HTML
+answer (a login or error page) is a ParseError, never "no documents".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from watchers.base import Item, Page, Watcher
+from watchers.registry import register
+from watchers.symbols_page import feed_items
+from watchers.undocs import pdf_url
+
+
+@dataclass(frozen=True)
+class UnDocumentsFeedOptions:
+    """drafts_only: keep only L-documents (drafts, their revisions, addenda and amendments)."""
+
+    drafts_only: bool = False
+
+
+@register
+class UnDocumentsFeed(Watcher):
+    kind = "un_documents_feed"
+    Options = UnDocumentsFeedOptions
+
+    def parse(self, page: Page) -> list[Item]:
+        items = feed_items(page)
+        if self.options.drafts_only:
+            items = [item for item in items if item.fields["is_draft"]]
+        return [
+            dataclasses.replace(item, fields={**item.fields, "pdf_url": pdf_url(item.key)}) for item in items
+        ]
