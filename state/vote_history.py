@@ -191,7 +191,7 @@ class VoteHistory:
         earlier = [
             v
             for v in self.same_initiative(vote)
-            if not ({v.symbol, v.draft_symbol} & keys) and (vote.date is None or (v.date or "") < vote.date)
+            if not ({v.symbol, v.draft_symbol} & keys) and _before(v, vote)
         ]
         return earlier[-1] if earlier else None
 
@@ -207,6 +207,15 @@ class VoteHistory:
         if not wanted:
             return []
         return [v for v in votes if wanted in initiative_title(v.title)]
+
+
+def _before(other: Vote, vote: Vote) -> bool:
+    """Earlier by date, or by session number when the new vote's report gives no date."""
+    if vote.date:
+        return (other.date or "") < vote.date
+    if (vote.session or "").isdigit() and (other.session or "").isdigit():
+        return int(other.session or 0) < int(vote.session or 0)
+    return True
 
 
 def _load_shipped() -> list[Vote]:
