@@ -55,6 +55,12 @@ class SourceConfig:
     announce_existing: bool = False
     options: Any = None
 
+    def validate(self) -> None:
+        if self.every < timedelta(seconds=10):
+            raise ValueError(f"every: polling more often than every 10s is impolite, got {self.every}")
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"url: expected an http(s) URL, got {self.url!r}")
+
 
 _SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing"}
 

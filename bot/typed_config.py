@@ -23,13 +23,11 @@ class ConfigError(Exception):
 
 
 def parse_duration(text: str) -> timedelta:
-    """'90s', '15m', '1h', '1d' -> timedelta."""
+    """'90s', '15m', '1h', '1d' -> timedelta (zero allowed; callers bound their own)."""
     match = _DURATION.match(text) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"expected a duration like '30s', '15m', '1h' or '1d', got {text!r}")
     seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
-        raise ValueError(f"a duration must be positive, got {text!r}")
     return timedelta(seconds=seconds)
 
 

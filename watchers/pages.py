@@ -29,6 +29,8 @@ _EDGE_PUNCT = " \t\n-–—:|,;()[]/·•"
 def clean_text(text: str, cap: int = MAX_TITLE) -> str:
     """Collapses whitespace, trims separators left around removed symbols, and caps the length."""
     collapsed = _SPACES.sub(" ", text[: cap * 4]).strip(_EDGE_PUNCT)
+    if collapsed.count("(") > collapsed.count(")") and text.rstrip().endswith(")"):
+        collapsed += ")"
     return collapsed[:cap].rstrip()
 
 

@@ -1,0 +1,118 @@
+"""Shared helpers for the spine tests: a config for a local listing, the listing page, the console alerts.
+
+The listing page is SYNTHETIC: a table of draft symbols linked to documents.un.org with their titles,
+laid out like the draft listings described in SOURCES.md §1-2.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def listing_html(docs: list[tuple[str, str]]) -> str:
+    rows = "\n".join(
+        f'<tr><td><a href="https://documents.un.org/api/symbol/access?s={html.escape(s)}&amp;l=en&amp;t=pdf">'
+        f"{html.escape(s)}</a></td><td>{html.escape(t)}</td></tr>"
+        for s, t in docs
+    )
+    return (
+        "<!DOCTYPE html><!-- SYNTHETIC listing of draft resolutions (see tests/spine_support.py) -->"
+        "<html><head><title>Draft resolutions, 61st session</title></head><body>"
+        f"<h1>Draft resolutions</h1><table><tr><th>Symbol</th><th>Title</th></tr>{rows}</table></body></html>"
+    )
+
+
+def drafts(n: int, session: int = 61) -> list[tuple[str, str]]:
+    titles = [
+        "Situation of human rights in Belarus",
+        "Promoting mutually beneficial cooperation in the field of human rights",
+        "The right to food",
+        "Freedom of opinion and expression",
+        "Human rights and climate change",
+        "Situation of human rights in the Democratic People's Republic of Korea",
+        "The question of the death penalty",
+        "Rights of the child",
+        "Situation of human rights in Myanmar",
+        "Human rights defenders",
+        "Safety of journalists",
+        "Promotion and protection of human rights in Nicaragua",
+    ]
+    return [(f"A/HRC/{session}/L.{i + 1}", titles[i % len(titles)]) for i in range(n)]
+
+
+def write_config(tmp_path: Path, url: str, extra: str = "", source_extra: str = "") -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"""
+[store]
+path = "{tmp_path / "store.sqlite3"}"
+
+[http]
+user_agent = "HRCWatch-test/0.1"
+contact = "tests@example.org"
+connect_timeout = "2s"
+read_timeout = "1s"
+min_host_gap = "0s"
+
+[schedule]
+timezone = "Europe/Zurich"
+
+[console]
+enabled = true
+path = "{tmp_path / "alerts.txt"}"
+
+[[sources]]
+name = "drafts"
+kind = "symbols"
+url = "{url}"
+every = "15m"
+{source_extra}
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+@dataclass(frozen=True)
+class Alert:
+    event_id: int
+    type: str
+    source: str
+    text: str
+
+
+def alerts(tmp_path: Path) -> list[Alert]:
+    """Parses the console notifier's file: blocks separated by a blank line, a header line each."""
+    path = tmp_path / "alerts.txt"
+    if not path.exists():
+        return []
+    found = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        if not block.strip():
+            continue
+        header, _, text = block.strip().partition("\n")
+        _, _, rest = header.partition("] #")
+        event_id, event_type, source = rest.split(" ", 2)
+        found.append(Alert(int(event_id), event_type, source.strip("()"), text))
+    return found
+
+
+def bot(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Runs `python -m bot ...` as a real process, as an operator would."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
