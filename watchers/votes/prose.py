@@ -268,6 +268,9 @@ def find_lists(text: str, registry: Registry) -> ListResult:
         if opener["open"] == "(":
             end = _paren_end(text, body)
         elif opener["open"] in ("\n", "") or not text[body : text.find("\n", body)].strip():
+            if text[body - 1 : body] != "\n":
+                newline = text.find("\n", body)
+                body = newline + 1 if newline >= 0 else len(text)
             end = _bullet_end(text, body, registry)
         else:
             end = _inline_end(text, body, registry)
