@@ -19,6 +19,8 @@ _STATUS_WORDS = {
     "not_considered": "not considered",
 }
 _MAX_FIELD = 600
+# A title is what a reader came for: kept whole (a channel splits long messages), bounded against garbage.
+_MAX_TITLE = 10_000
 
 
 @dataclass(frozen=True)
@@ -28,9 +30,13 @@ class EventText:
     links: tuple[tuple[str, str], ...] = field(default=())
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, limit: int = _MAX_FIELD) -> str:
     text = " ".join(str(value).split())
-    return text if len(text) <= _MAX_FIELD else text[: _MAX_FIELD - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _title(value: Any) -> str:
+    return _short(value, _MAX_TITLE)
 
 
 def _status(value: Any) -> str:
@@ -49,7 +55,7 @@ def _links(fields: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 def _document(event: Event) -> EventText:
     f = event.fields
     symbol = _short(f.get("symbol") or event.key)
-    title = _short(f["title"]) if f.get("title") else ""
+    title = _title(f["title"]) if f.get("title") else ""
     lines: list[str] = [title] if title else []
     if f.get("sponsors"):
         sponsors = f["sponsors"]
@@ -92,7 +98,7 @@ def _vote(event: Event) -> EventText:
     symbol = _short(f.get("symbol") or f.get("draft_symbol") or event.key.removeprefix("vote:"))
     outcome = f.get("outcome") or "voted on"
     tallies = "-".join(str(f.get(k, "?")) for k in ("yes", "no", "abstain"))
-    lines = [_short(f["title"])] if f.get("title") else []
+    lines = [_title(f["title"])] if f.get("title") else []
     lines.append(
         f"In favour {f.get('yes', '?')}, against {f.get('no', '?')}, abstaining {f.get('abstain', '?')}"
     )
@@ -103,7 +109,7 @@ def _vote(event: Event) -> EventText:
 
 def _meeting(event: Event) -> EventText:
     f = event.fields
-    title = _short(f.get("title") or event.key)
+    title = _title(f.get("title") or event.key)
     live_now = event.type == "changed" and event.changes.get("live", (None, None))[1] is True
     headline = f"Live now: {title}" if live_now else f"Meeting: {title}"
     lines = [f"Starts {f['start_utc']} UTC"] if f.get("start_utc") else []
