@@ -16,6 +16,7 @@ WATCHER_MODULES: tuple[str, ...] = (
     "watchers.symbols_page",
     "watchers.un_documents_feed",
     "watchers.ohchr_session",
+    "watchers.undl_records",
 )
 
 
