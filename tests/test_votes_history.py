@@ -93,7 +93,8 @@ def _marc_from_sample(symbol: str) -> bytes:
     out.write(f'<datafield tag="996">{totals}</datafield>')
     for r in rows:
         out.write(
-            f'<datafield tag="967">{sub("b", r["iso3"])}{sub("d", r["vote"])}{sub("e", r["country"])}</datafield>'
+            f'<datafield tag="967">{sub("b", r["iso3"])}{sub("d", r["vote"])}'
+            f"{sub('e', r['country'])}</datafield>"
         )
     out.write("</record></collection>")
     return out.getvalue().encode()
