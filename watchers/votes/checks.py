@@ -65,7 +65,8 @@ def finish(vote: Vote, stated: dict[str, int]) -> Vote:
 def _membership(vote: Vote, checks: dict[str, Any], stated: dict[str, int], complete: bool) -> list[str]:
     council = members(vote.session)
     if council is None:
-        checks["membership"] = "not checked: session unknown" if vote.roll_call else "no roll-call"
+        reason = f"no membership known for session {vote.session}" if vote.session else "session unknown"
+        checks["membership"] = f"not checked: {reason}" if vote.roll_call else "no roll-call"
         return []
     warnings: list[str] = []
     outsiders = sorted(set(vote.roll_call) - council)
