@@ -17,6 +17,7 @@ WATCHER_MODULES: tuple[str, ...] = (
     "watchers.un_documents_feed",
     "watchers.ohchr_session",
     "watchers.undl_records",
+    "watchers.webtv_schedule",
 )
 
 
