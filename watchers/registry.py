@@ -18,6 +18,7 @@ WATCHER_MODULES: tuple[str, ...] = (
     "watchers.ohchr_session",
     "watchers.undl_records",
     "watchers.webtv_schedule",
+    "watchers.press_feed",
 )
 
 
