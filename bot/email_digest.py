@@ -1,0 +1,412 @@
+"""An email digest: events grouped by session, then votes, new drafts, revisions, adopted texts, meetings.
+
+The message is multipart/alternative (plain text + HTML, vote charts inline as multipart/related
+parts). Every scraped string reaches the HTML only through `html.escape`, and every header goes through
+`EmailMessage` with an SMTP policy, which refuses CR/LF inside a header value; the subject is also
+collapsed to one line and shortened before that, so a hostile title can neither inject a header nor
+break the layout. Health events, when kept, go in a short "Operator notes" section at the end: the
+people on a digest list are the ones who would otherwise never learn that a source went dark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import logging
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import quote
+
+from bot.event_text import EventText, as_plain_text, describe
+from state.model import Event
+from watchers.symbols import parse_symbol
+
+log = logging.getLogger("hrcwatch.email")
+
+# (key, heading, noun for the subject's counts), in the order the issue asks for.
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("votes", "Votes", "vote"),
+    ("drafts", "New drafts", "new draft"),
+    ("revisions", "Revisions", "revision"),
+    ("adopted", "Adopted texts", "adopted text"),
+    ("meetings", "Meetings", "meeting"),
+    ("other", "Other changes", "other change"),
+)
+_ACCENT = {
+    "votes": "#1f5fa8",
+    "drafts": "#0f7b6c",
+    "revisions": "#7a4cb0",
+    "adopted": "#2e7d32",
+    "meetings": "#8a6d1f",
+    "other": "#666666",
+}
+_TALLY_COLOURS = (
+    ("yes", "#2e8b57", "in favour"),
+    ("no", "#c83232", "against"),
+    ("abstain", "#e6aa1e", "abstaining"),
+)
+_ADOPTED_SERIES = frozenset({"RES", "DEC", "PRST"})
+SUBJECT_LIMIT = 180
+
+VoteExtras = Callable[[Event], tuple[bytes | None, Sequence[str]]]
+
+
+def one_line(text: str, limit: int) -> str:
+    """Control characters (CR, LF, NUL, ...) become spaces, runs of space one space, then cut to `limit`."""
+    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(text))
+    flat = " ".join(cleaned.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def session_of(event: Event) -> str | None:
+    """ "61" or "S-34" from the fields a watcher set, else from the symbol; None when nothing says."""
+    f = event.fields
+    checks = f.get("checks") if isinstance(f.get("checks"), Mapping) else {}
+    declared = f.get("session") or checks.get("session")
+    if isinstance(declared, str | int) and not isinstance(declared, bool) and str(declared).strip():
+        return one_line(str(declared), 20).upper()
+    for text in (f.get("symbol"), f.get("draft_symbol"), f.get("family"), event.key.removeprefix("vote:")):
+        symbol = parse_symbol(text) if isinstance(text, str) else None
+        if symbol is not None:
+            return symbol.session
+    return None
+
+
+def section_of(event: Event) -> str:
+    """Which part of a session's block an event belongs in; anything unplaced goes to "other"."""
+    if event.item_kind == "vote":
+        return "votes"
+    if event.item_kind == "meeting":
+        return "meetings"
+    f = event.fields
+    symbol = parse_symbol(str(f.get("symbol") or event.key))
+    series = f.get("series") or (symbol.series if symbol else None)
+    if event.type == "removed":
+        return "other"
+    status = str(f.get("status") or "")
+    if series in _ADOPTED_SERIES or (
+        status.startswith("adopted") and (event.type == "new" or "status" in event.changes)
+    ):
+        return "adopted"
+    if event.type == "new":
+        if any(f.get(k) for k in ("revision_of", "addendum_to", "corrigendum_to")) or (
+            symbol is not None and symbol.suffixes
+        ):
+            return "revisions"
+        if f.get("is_draft") or series == "L":
+            return "drafts"
+    return "other"
+
+
+def _session_order(session: str | None) -> tuple[int, int, str]:
+    """Newest regular session first, then special sessions, then anything else, then none."""
+    if session is None:
+        return (3, 0, "")
+    if session.isdigit():
+        return (0, -int(session), "")
+    if session.startswith("S-") and session[2:].isdigit():
+        return (1, -int(session[2:]), "")
+    return (2, 0, session)
+
+
+def session_heading(session: str | None) -> str:
+    if session is None:
+        return "Not tied to a session"
+    if session.startswith("S-") and session[2:].isdigit():
+        return f"HRC special session {session[2:]}"
+    return f"HRC session {session}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One subscriber event, placed and told; `chart` is a PNG shown inline under `cid`."""
+
+    event: Event
+    text: EventText
+    section: str
+    session: str | None
+    extra_lines: tuple[str, ...] = ()
+    chart: bytes | None = None
+    cid: str = ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one digest says; the same for every recipient (only the footer and headers differ)."""
+
+    digest_id: str
+    slot: datetime
+    items: tuple[DigestItem, ...]
+    notes: tuple[EventText, ...] = ()
+    domain: str = "localhost"
+    timezone: str = field(default="UTC")
+
+    def counts(self) -> dict[str, int]:
+        counts = {key: 0 for key, _, _ in SECTIONS}
+        for item in self.items:
+            counts[item.section] += 1
+        return counts
+
+    def grouped(self) -> list[tuple[str | None, list[tuple[str, list[DigestItem]]]]]:
+        """[(session, [(section, items in event order)])], sessions newest first."""
+        sessions = sorted({item.session for item in self.items}, key=_session_order)
+        out = []
+        for session in sessions:
+            sections = [
+                (key, [i for i in self.items if i.session == session and i.section == key])
+                for key, _, _ in SECTIONS
+            ]
+            out.append((session, [(key, items) for key, items in sections if items]))
+        return out
+
+    @property
+    def date_text(self) -> str:
+        return f"{self.slot.day} {self.slot:%B %Y}"
+
+    def summary(self) -> str:
+        nouns = {key: noun for key, _, noun in SECTIONS}
+        parts = [_plural(n, nouns[key]) for key, n in self.counts().items() if n]
+        if self.notes:
+            parts.append(_plural(len(self.notes), "operator note"))
+        return ", ".join(parts) or "nothing new"
+
+    def subject(self, prefix: str) -> str:
+        subject = f"{prefix}: {self.summary()} – {self.slot.day} {self.slot:%b %Y}"
+        if len(self.items) == 1:
+            subject += f" – {self.items[0].text.headline}"
+        return one_line(subject, SUBJECT_LIMIT)
+
+
+def digest_id_for(entry_ids: Iterable[int]) -> str:
+    """Stable for one set of outbox rows, so a retried digest keeps its Message-ID."""
+    joined = ",".join(str(i) for i in sorted(entry_ids))
+    return "d" + hashlib.sha256(joined.encode()).hexdigest()[:20]
+
+
+def plan_digest(
+    events: Sequence[Event],
+    *,
+    digest_id: str,
+    slot: datetime,
+    domain: str,
+    operator_notes: bool = True,
+    vote_extras: VoteExtras | None = None,
+) -> Digest:
+    """Places and tells each event; operator events become notes (or are left out)."""
+    items: list[DigestItem] = []
+    notes: list[EventText] = []
+    for event in events:
+        text = describe(event)
+        if event.for_operators:
+            if operator_notes:
+                notes.append(text)
+            continue
+        chart, extra = None, ()
+        if event.item_kind == "vote" and vote_extras is not None:
+            chart, lines = vote_extras(event)
+            extra = tuple(lines)
+        cid = f"vote{event.id}.{digest_id}@{domain}" if chart else ""
+        items.append(DigestItem(event, text, section_of(event), session_of(event), extra, chart, cid))
+    tz = getattr(slot.tzinfo, "key", None) or str(slot.tzinfo or "UTC")
+    return Digest(digest_id, slot, tuple(items), tuple(notes), domain, tz)
+
+
+# -- plain text ----------------------------------------------------------------------------------
+
+
+def render_text(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -> str:
+    headings = {key: heading for key, heading, _ in SECTIONS}
+    out = [
+        f"{prefix} digest, {digest.slot:%A} {digest.date_text}, {digest.slot:%H:%M} ({digest.timezone})",
+        digest.summary().capitalize(),
+        "",
+    ]
+    if not digest.items and not digest.notes:
+        out += ["Nothing new since the last digest.", ""]
+    for session, sections in digest.grouped():
+        out += [f"== {session_heading(session)} ==", ""]
+        for key, items in sections:
+            out += [f"-- {headings[key]} --", ""]
+            for item in items:
+                body = as_plain_text(item.text).split("\n") + list(item.extra_lines)
+                out.append(f"* {body[0]}")
+                out += [f"  {line}" for line in body[1:]]
+                out.append("")
+    if digest.notes:
+        out += ["== Operator notes ==", ""]
+        for note in digest.notes:
+            body = as_plain_text(note).split("\n")
+            out += [f"* {body[0]}", *(f"  {line}" for line in body[1:]), ""]
+    out += ["-- ", f"You receive this digest at {recipient}.", f"Unsubscribe: {unsubscribe}", ""]
+    return "\n".join(out)
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _tally_bar(fields: Mapping[str, Any]) -> str:
+    """A CSS bar of the tallies: the vote's picture when no chart could be drawn."""
+    counts = [(fields.get(k), colour, label) for k, colour, label in _TALLY_COLOURS]
+    numbers = [n for n, _, _ in counts if isinstance(n, int) and not isinstance(n, bool) and n > 0]
+    total = sum(numbers)
+    if not total:
+        return ""
+    cells = "".join(
+        f'<td style="background:{colour};height:14px;width:{100 * n / total:.1f}%" title="{n} {label}"></td>'
+        for n, colour, label in counts
+        if isinstance(n, int) and not isinstance(n, bool) and n > 0
+    )
+    legend = " · ".join(
+        f'<span style="color:{colour};font-weight:600">{_e(n)}</span> {label}'
+        for n, colour, label in counts
+        if n is not None
+    )
+    return (
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
+        f'style="border-collapse:collapse;margin:8px 0 4px"><tr>{cells}</tr></table>'
+        f'<div style="font-size:13px;color:#444">{legend}</div>'
+    )
+
+
+def _html_item(item: DigestItem, accent: str) -> str:
+    text = item.text
+    parts = [f'<div style="font-weight:600;font-size:15px;color:#111">{_e(text.headline)}</div>']
+    for n, line in enumerate(text.lines):
+        style = (
+            "font-size:14px;color:#222;margin-top:3px"
+            if n == 0
+            else "font-size:13px;color:#444;margin-top:2px"
+        )
+        parts.append(f'<div style="{style}">{_e(line)}</div>')
+    if item.chart:
+        alt = f"Vote chart: {text.headline}"
+        parts.append(
+            f'<img src="cid:{_e(item.cid)}" alt="{_e(alt)}" width="560" '
+            'style="display:block;width:100%;max-width:560px;height:auto;margin:8px 0;border:1px solid #ddd">'
+        )
+    elif item.event.item_kind == "vote":
+        parts.append(_tally_bar(item.event.fields))
+    for line in item.extra_lines:
+        parts.append(f'<div style="font-size:13px;color:#444;margin-top:2px">{_e(line)}</div>')
+    if text.links:
+        links = " · ".join(
+            f'<a href="{_e(url)}" style="color:{accent}">{_e(label)}</a>' for label, url in text.links
+        )
+        parts.append(f'<div style="font-size:13px;margin-top:5px">{links}</div>')
+    return (
+        f'<div style="margin:0 0 12px;padding:10px 12px;border-left:4px solid {accent};background:#f7f8fa;'
+        f'overflow-wrap:anywhere;word-break:break-word">{"".join(parts)}</div>'
+    )
+
+
+def render_html(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -> str:
+    headings = {key: heading for key, heading, _ in SECTIONS}
+    body: list[str] = []
+    if not digest.items and not digest.notes:
+        body.append('<p style="font-size:14px;color:#444">Nothing new since the last digest.</p>')
+    for session, sections in digest.grouped():
+        body.append(
+            '<h2 style="font-size:19px;margin:22px 0 8px;padding-bottom:4px;border-bottom:2px solid #1f2d3d">'
+            f"{_e(session_heading(session))}</h2>"
+        )
+        for key, items in sections:
+            accent = _ACCENT[key]
+            body.append(
+                f'<h3 style="font-size:15px;margin:14px 0 6px;color:{accent};text-transform:uppercase;'
+                f'letter-spacing:0.04em">{_e(headings[key])} ({len(items)})</h3>'
+            )
+            body.extend(_html_item(item, accent) for item in items)
+    if digest.notes:
+        body.append('<h2 style="font-size:15px;margin:22px 0 6px;color:#8a1f1f">Operator notes</h2>')
+        for note in digest.notes:
+            lines = "".join(f"<br>{_e(line)}" for line in note.lines)
+            body.append(
+                f'<div style="font-size:13px;color:#444;margin:0 0 6px">{_e(note.headline)}{lines}</div>'
+            )
+    title = f"{prefix} digest, {digest.date_text}"
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title></head>"
+        '<body style="margin:0;padding:0;background:#eef1f5">'
+        '<div style="max-width:640px;margin:0 auto;padding:20px;background:#ffffff;'
+        "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;line-height:1.4;color:#111\">"
+        '<div style="font-size:12px;color:#666;text-transform:uppercase;letter-spacing:0.06em">'
+        f"{_e(prefix)}</div>"
+        f'<h1 style="font-size:22px;margin:2px 0 4px">Digest, {_e(digest.slot.strftime("%A"))} '
+        f"{_e(digest.date_text)}</h1>"
+        f'<div style="font-size:14px;color:#444">{_e(digest.summary().capitalize())} · '
+        f"{_e(digest.slot.strftime('%H:%M'))} {_e(digest.timezone)}</div>"
+        f"{''.join(body)}"
+        '<hr style="border:0;border-top:1px solid #ddd;margin:24px 0 10px">'
+        f'<div style="font-size:12px;color:#777">You receive this digest at {_e(recipient)}. '
+        f'<a href="{_e(unsubscribe)}" style="color:#777">Unsubscribe</a>.</div>'
+        "</div></body></html>"
+    )
+
+
+# -- the message -----------------------------------------------------------------------------------
+
+
+def unsubscribe_uri(template: str, sender: Address, recipient: str) -> str:
+    """The configured URI with {recipient} filled in, or a mailto: to the sender."""
+    if template:
+        return template.replace("{recipient}", quote(recipient, safe="@"))
+    subject = quote(f"unsubscribe {recipient}", safe="@")
+    return f"mailto:{sender.addr_spec}?subject={subject}"
+
+
+def build_message(
+    digest: Digest, *, sender: Address, recipient: str, unsubscribe: str, prefix: str, now: datetime
+) -> EmailMessage:
+    """One recipient's copy: its own To, footer, List-Unsubscribe and Message-ID."""
+    uri = unsubscribe_uri(unsubscribe, sender, recipient)
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = digest.subject(prefix)
+    msg["From"] = sender
+    msg["To"] = recipient
+    msg["Date"] = format_datetime(now)
+    rcpt_tag = hashlib.sha256(recipient.lower().encode()).hexdigest()[:10]
+    msg["Message-ID"] = f"<{digest.digest_id}.{rcpt_tag}@{digest.domain}>"
+    msg["List-Unsubscribe"] = f"<{uri}>"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-HRCWatch-Digest"] = digest.digest_id
+    msg.set_content(render_text(digest, recipient, uri, prefix))
+    msg.add_alternative(render_html(digest, recipient, uri, prefix), subtype="html")
+    charts = [item for item in digest.items if item.chart]
+    if charts:
+        html_part = msg.get_payload()[1]
+        for item in charts:
+            assert item.chart is not None
+            html_part.add_related(
+                item.chart, "image", "png", cid=f"<{item.cid}>", filename=f"vote-{item.event.id}.png"
+            )
+    return msg
+
+
+def png_of(render: Callable[[Any, io.BytesIO], None], value: Any) -> bytes | None:
+    """Runs a chart renderer into memory; a chart that fails is left out, never the digest."""
+    buffer = io.BytesIO()
+    try:
+        render(value, buffer)
+    except Exception:
+        log.warning("vote chart could not be drawn; the digest goes without it", exc_info=True)
+        return None
+    data = buffer.getvalue()
+    return data if data.startswith(b"\x89PNG") else None

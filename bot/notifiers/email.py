@@ -1,0 +1,366 @@
+"""Email digests: one message per recipient, daily at `digest_at` (hourly on `action_days`).
+
+Schedule. Slots are `digest_at` each day in the configured time zone, and every hour at the same minute
+on the listed action days. `due(now)` is true when the latest slot has not been served yet, or while a
+digest waits for its retry; a daemon that was down sends the missed slot as soon as it is back.
+
+Exactly-once, per recipient. A digest is pinned in the store's meta (`email.open_digest`) before the
+first send: the outbox rows it holds, its slot, and the recipients that already accepted it. Rows are
+acked only when every recipient has accepted it (or refused it permanently with a 5xx: sending the same
+mail there again cannot succeed, it is logged and the others are not held up by it). A retry sends the
+same pinned rows, only to the recipients still missing, with the same Message-ID; rows that arrived
+meanwhile wait for the next digest, so a digest's events are never split or lost. The one window left
+is a crash between the server's acceptance and the meta write: that recipient gets the digest twice,
+with the same Message-ID (at-least-once, never at-most-once).
+
+A failure raises DeliveryError; the drainer keeps the rows pending with back-off on the oldest one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.email_digest import Digest, build_message, digest_id_for, plan_digest, png_of
+from bot.notifiers.base import Ack, DeliveryError, Notifier, NotifierConfig
+from bot.notifiers.registry import register
+from bot.smtp_send import SmtpFailure, SmtpSession, SmtpSettings
+from state.model import Event, OutboxEntry
+
+log = logging.getLogger("hrcwatch.email")
+
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+META_OPEN = "email.open_digest"
+META_LAST_SLOT = "email.last_slot"
+
+
+def parse_address(text: str) -> Address:
+    """Exactly one address, "name <a@b>" or "a@b"; anything else (CR/LF included) is a ValueError."""
+    if not isinstance(text, str) or any(ch in text for ch in "\r\n\0"):
+        raise ValueError(f"not an email address: {text!r}")
+    header = policy.default.header_factory("To", text)
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) != 1 or header.defects or "@" not in addresses[0].addr_spec:
+        raise ValueError(f"not an email address: {text!r}")
+    address = addresses[0]
+    if not address.username or not address.domain:
+        raise ValueError(f"not an email address: {text!r}")
+    return address
+
+
+@dataclass(frozen=True)
+class EmailConfig(NotifierConfig):
+    host: str = ""
+    port: int = 587
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str = ""
+    password_env: str = ""
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+    digest_at: str = "08:00"
+    timezone: str = ""
+    action_days: tuple[str, ...] = ()
+    send_empty: bool = False
+    operator_notes: bool = True
+    subject_prefix: str = "HRC Watch"
+    unsubscribe: str = ""
+    ca_file: str = ""
+    timeout: timedelta = timedelta(seconds=30)
+
+    def validate(self) -> None:
+        if not _CLOCK.match(self.digest_at):
+            raise ValueError(f"digest_at: expected a 24-hour time like '08:00', got {self.digest_at!r}")
+        if self.timezone:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
+        for day in self.action_days:
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise ValueError(f"action_days: expected dates like '2026-04-01', got {day!r}") from None
+        if not 0 < self.port < 65536:
+            raise ValueError(f"port: expected 1-65535, got {self.port}")
+        if not timedelta(seconds=1) <= self.timeout <= timedelta(minutes=10):
+            raise ValueError("timeout: expected between 1s and 10m")
+        if any(ch in self.unsubscribe for ch in '\r\n <>"') or (
+            self.unsubscribe and not self.unsubscribe.startswith(("https://", "http://", "mailto:"))
+        ):
+            raise ValueError("unsubscribe: expected an https:// or mailto: URI without spaces")
+        if any(ch in self.subject_prefix for ch in "\r\n"):
+            raise ValueError("subject_prefix: must be one line")
+        if self.enabled:
+            self._validate_enabled()
+
+    def _validate_enabled(self) -> None:
+        if not self.host:
+            raise ValueError("host: required when email is enabled")
+        try:
+            parse_address(self.sender)
+        except ValueError:
+            raise ValueError(
+                f"sender: expected an address like 'HRC Watch <bot@example.org>', got {self.sender!r}"
+            ) from None
+        if not self.recipients:
+            raise ValueError("recipients: list at least one address")
+        for recipient in self.recipients:
+            try:
+                parse_address(recipient)
+            except ValueError:
+                raise ValueError(f"recipients: not an email address: {recipient!r}") from None
+        if self.username and not self.password_env:
+            raise ValueError("password_env: required with username (the name of the variable holding it)")
+        if self.password_env and not os.environ.get(self.password_env):
+            raise ValueError(f"password_env: environment variable {self.password_env} is not set or empty")
+        if self.security == "none" and self.username and self.host not in _LOOPBACK:
+            raise ValueError("security: 'none' would send the password in clear; use 'starttls' or 'ssl'")
+        if self.ca_file and not Path(self.ca_file).is_file():
+            raise ValueError(f"ca_file: no such file {self.ca_file!r}")
+
+    def smtp_settings(self) -> SmtpSettings:
+        """Reads the password from the environment at send time; it is never stored or logged."""
+        password = os.environ.get(self.password_env, "") if self.password_env else ""
+        return SmtpSettings(
+            host=self.host,
+            port=self.port,
+            security=self.security,
+            username=self.username,
+            password=password,
+            timeout=self.timeout.total_seconds(),
+            ca_file=self.ca_file,
+        )
+
+
+def latest_slot(now: datetime, digest_at: str, tz: ZoneInfo, action_days: frozenset[date]) -> datetime:
+    """The latest scheduled moment at or before `now`, in `tz`."""
+    hour, minute = (int(part) for part in digest_at.split(":"))
+    local = now.astimezone(tz)
+    for back in range(3):
+        day = local.date() - timedelta(days=back)
+        hours = range(24) if day in action_days else (hour,)
+        slots = [datetime.combine(day, time(h, minute), tz) for h in hours]
+        passed = [s for s in slots if s <= now]
+        if passed:
+            return max(passed)
+    raise AssertionError("a daily slot always passed within three days")
+
+
+@dataclass
+class OpenDigest:
+    """A digest being delivered: pinned rows, its slot, and who already has it."""
+
+    digest_id: str
+    entry_ids: list[int]
+    slot: str
+    delivered: list[str]
+    refused: dict[str, str]
+
+    @classmethod
+    def load(cls, raw: str | None) -> OpenDigest | None:
+        if not raw:
+            return None
+        data: dict[str, Any] = json.loads(raw)
+        return cls(data["digest_id"], data["entry_ids"], data["slot"], data["delivered"], data["refused"])
+
+    def dump(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True)
+
+
+@register
+class EmailNotifier(Notifier):
+    kind = "email"
+    Config = EmailConfig
+
+    def __init__(self, config: EmailConfig, runtime: Any):
+        super().__init__(config, runtime)
+        self._slot: datetime | None = None
+        self._history: Any = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.config.timezone or self.runtime.config.schedule.timezone)
+
+    @property
+    def sender(self) -> Address:
+        return parse_address(self.config.sender)
+
+    def current_slot(self, now: datetime) -> datetime:
+        days = frozenset(date.fromisoformat(d) for d in self.config.action_days)
+        return latest_slot(now, self.config.digest_at, self.tz, days)
+
+    def due(self, now: datetime) -> bool:
+        """Due when the latest slot is unserved, or a pinned digest waits for its retry."""
+        self._slot = self.current_slot(now)
+        store = self.runtime.store
+        if store.get_meta(META_OPEN):
+            return True
+        last = store.get_meta(META_LAST_SLOT)
+        return last is None or datetime.fromisoformat(last) < self._slot
+
+    async def deliver(self, entries: Sequence[OutboxEntry], ack: Ack) -> None:
+        store = self.runtime.store
+        slot = self._slot or self.current_slot(datetime.now(UTC))
+        pin = OpenDigest.load(store.get_meta(META_OPEN))
+        if not entries:
+            if store.outbox_counts().get(self.kind, {}).get("pending"):
+                return  # the pinned digest's oldest row waits for its retry
+            if pin is not None:
+                store.set_meta(META_OPEN, "")
+            await self._nothing_new(slot)
+            return
+        by_id = {entry.id: entry for entry in entries}
+        if pin is not None and not any(i in by_id for i in pin.entry_ids):
+            pin = None  # acked before a crash let us clear it
+        if pin is None:
+            ids = [entry.id for entry in entries]
+            pin = OpenDigest(digest_id_for(ids), ids, slot.isoformat(), [], {})
+            store.set_meta(META_OPEN, pin.dump())
+        events = [by_id[i].event for i in pin.entry_ids if i in by_id]
+        pinned_slot = datetime.fromisoformat(pin.slot).astimezone(self.tz)
+        digest = self._plan(events, pin.digest_id, pinned_slot)
+        await self._send_pinned(digest, pin)
+        ack([i for i in pin.entry_ids if i in by_id], pin.digest_id)
+        store.set_meta(META_LAST_SLOT, pin.slot)
+        store.set_meta(META_OPEN, "")
+        log.info("email digest %s sent: %s", pin.digest_id, digest.summary())
+
+    def _plan(self, events: Sequence[Event], digest_id: str, slot: datetime) -> Digest:
+        return plan_digest(
+            events,
+            digest_id=digest_id,
+            slot=slot,
+            domain=self.sender.domain,
+            operator_notes=self.config.operator_notes,
+            vote_extras=self._vote_extras,
+        )
+
+    async def _send_pinned(self, digest: Digest, pin: OpenDigest) -> None:
+        """Sends to every recipient still missing; records each acceptance at once."""
+        store = self.runtime.store
+        waiting = [r for r in self.config.recipients if r not in pin.delivered and r not in pin.refused]
+        failures: list[str] = []
+        if waiting:
+            try:
+                async with SmtpSession(self.config.smtp_settings()) as smtp:
+                    for recipient in waiting:
+                        message = self._message(digest, recipient)
+                        try:
+                            await smtp.send(
+                                message, self.sender.addr_spec, parse_address(recipient).addr_spec
+                            )
+                        except SmtpFailure as failure:
+                            if failure.kind == "recipient" and failure.permanent:
+                                log.error("email digest %s: %s (not retried)", digest.digest_id, failure)
+                                pin.refused[recipient] = str(failure)
+                            elif failure.kind in ("recipient", "sender", "data"):
+                                failures.append(str(failure))
+                                continue
+                            else:
+                                raise
+                        else:
+                            pin.delivered.append(recipient)
+                        store.set_meta(META_OPEN, pin.dump())
+            except SmtpFailure as failure:
+                failures.append(str(failure))
+        if failures:
+            raise DeliveryError(f"email digest {digest.digest_id}: " + "; ".join(failures))
+        if not pin.delivered:
+            pin.refused.clear()
+            store.set_meta(META_OPEN, pin.dump())
+            raise DeliveryError(f"email digest {digest.digest_id}: every recipient was refused")
+
+    def _message(self, digest: Digest, recipient: str) -> EmailMessage:
+        return build_message(
+            digest,
+            sender=self.sender,
+            recipient=recipient,
+            unsubscribe=self.config.unsubscribe,
+            prefix=self.config.subject_prefix,
+            now=datetime.now(UTC),
+        )
+
+    async def _nothing_new(self, slot: datetime) -> None:
+        """Marks the slot served; with send_empty, says so by mail (once: an outage is not retried)."""
+        store = self.runtime.store
+        store.set_meta(META_LAST_SLOT, slot.isoformat())
+        if not self.config.send_empty:
+            return
+        digest = self._plan([], digest_id_for([]) + slot.strftime("%Y%m%d%H%M"), slot)
+        errors: list[str] = []
+        try:
+            async with SmtpSession(self.config.smtp_settings()) as smtp:
+                for recipient in self.config.recipients:
+                    try:
+                        await smtp.send(
+                            self._message(digest, recipient),
+                            self.sender.addr_spec,
+                            parse_address(recipient).addr_spec,
+                        )
+                    except SmtpFailure as failure:
+                        if failure.kind not in ("recipient", "sender", "data"):
+                            raise
+                        errors.append(str(failure))
+        except SmtpFailure as failure:
+            errors.append(str(failure))
+        if errors:
+            raise DeliveryError("email 'nothing new' notice not sent (not retried): " + "; ".join(errors))
+
+    def _vote_extras(self, event: Event) -> tuple[bytes | None, list[str]]:
+        """The vote's chart and its comparison with the previous vote on the initiative, when available."""
+        try:
+            from bot.vote_chart import render_vote_chart
+            from state.vote_history import VoteHistory, compare
+            from watchers.votes.model import Vote
+        except ImportError:
+            return None, []
+        vote = Vote.from_json(event.fields)
+        chart = png_of(render_vote_chart, vote)
+        lines: list[str] = []
+        try:
+            if self._history is None:
+                self._history = VoteHistory(self.runtime.store.connection())
+            previous = self._history.previous(vote)
+            if previous is not None:
+                lines = compare(previous, vote).lines()
+        except Exception:
+            log.warning("vote history unavailable for %s", event.key, exc_info=True)
+        return chart, lines
+
+    async def send_test(self) -> str:
+        """`test-notify email`: a short message to every recipient; raises SmtpFailure on the first error."""
+        sent: list[str] = []
+        async with SmtpSession(self.config.smtp_settings()) as smtp:
+            for recipient in self.config.recipients:
+                await smtp.send(
+                    self._test_message(recipient), self.sender.addr_spec, parse_address(recipient).addr_spec
+                )
+                sent.append(recipient)
+        return f"email: test message accepted by {self.config.host} for {', '.join(sent)}"
+
+    def _test_message(self, recipient: str) -> EmailMessage:
+        msg = EmailMessage(policy=policy.SMTP)
+        msg["Subject"] = f"{self.config.subject_prefix}: test message"
+        msg["From"] = self.sender
+        msg["To"] = recipient
+        msg["Date"] = format_datetime(datetime.now(UTC))
+        msg["Message-ID"] = make_msgid("test", domain=self.sender.domain)
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content(
+            "This is a test message from HRC Watch.\n"
+            f"Digests go to this address at {self.config.digest_at} ({self.tz.key}).\n"
+        )
+        return msg
