@@ -44,6 +44,19 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class HealthConfig:
+    """The operator endpoint: /healthz and /metrics on a local port (0 = off)."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    outbox_max_age: timedelta = timedelta(minutes=15)
+
+    def validate(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port: expected 0-65535, got {self.port}")
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     """A [[sources]] table: the common keys; the rest go to the kind's Options dataclass."""
 
@@ -72,6 +85,7 @@ class AppConfig:
     http: HttpConfig
     schedule: ScheduleConfig
     sources: tuple[SourceConfig, ...]
+    health: HealthConfig = field(default_factory=HealthConfig)
     notifiers: dict[str, NotifierConfig] = field(default_factory=dict)
 
     @property
@@ -118,11 +132,11 @@ def load_config(path: Path | str) -> AppConfig:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     where = str(path)
     notifier_kinds = load_notifier_kinds()
-    known = {"store", "http", "schedule", "sources", *notifier_kinds}
+    known = {"store", "http", "schedule", "health", "sources", *notifier_kinds}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown section [{unknown[0]}] (known: {', '.join(sorted(known))})")
-    for section in ("store", "http", "schedule", *notifier_kinds):
+    for section in ("store", "http", "schedule", "health", *notifier_kinds):
         if section in raw and not isinstance(raw[section], dict):
             raise ConfigError(f"{where}: {section} must be a [{section}] table")
     sources_raw = raw.get("sources", [])
@@ -143,5 +157,6 @@ def load_config(path: Path | str) -> AppConfig:
         http=from_table(HttpConfig, raw.get("http", {}), f"{where}: [http]"),
         schedule=from_table(ScheduleConfig, raw.get("schedule", {}), f"{where}: [schedule]"),
         sources=sources,
+        health=from_table(HealthConfig, raw.get("health", {}), f"{where}: [health]"),
         notifiers=notifiers,
     )

@@ -13,6 +13,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import AppConfig, SourceConfig
 from bot.delivery import drain
+from bot.health import HealthVerdict, assess
+from bot.health_server import HealthServer
 from bot.notifiers.base import Notifier
 from bot.notifiers.registry import load_kinds as load_notifier_kinds
 from bot.poller import make_watcher, poll_source
@@ -163,6 +165,14 @@ class Bot:
         for sig in stop_signals:
             loop.add_signal_handler(sig, self.stop)
         scheduler = AsyncIOScheduler(timezone=self.config.schedule.tz)
+        started_at = datetime.now(UTC)
+
+        def verdict() -> HealthVerdict:
+            return assess(self.config, self.store, datetime.now(UTC), started_at)
+
+        health = HealthServer(self.config.health.host, self.config.health.port, verdict)
+        if self.config.health.port:
+            await health.start()
         await self._start_notifiers(interactive=True)
         self.schedule(scheduler)
         scheduler.start()
@@ -177,4 +187,5 @@ class Bot:
         finally:
             scheduler.shutdown(wait=False)
             await self._stop_notifiers()
+            await health.stop()
             log.info("stopped")

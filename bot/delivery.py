@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot import metrics
 from bot.notifiers.base import DeliveryError, Notifier
 from state.store import Store
 
@@ -28,11 +29,16 @@ async def drain_channel(store: Store, notifier: Notifier, now: datetime | None =
     if not notifier.due(now):
         return DrainReport(channel, 0, len(store.pending(channel, now)))
     entries = store.pending(channel, now)
+    queued_at = {e.id: e.event.created_at for e in entries}
     acked: set[int] = set()
 
     def ack(entry_ids: Sequence[int], external_id: str | None = None) -> None:
-        store.ack(entry_ids, external_id, datetime.now(UTC))
+        sent_at = datetime.now(UTC)
+        store.ack(entry_ids, external_id, sent_at)
         acked.update(entry_ids)
+        metrics.SENT.labels(channel).inc(len(entry_ids))
+        for entry_id in entry_ids:
+            metrics.SEND_LATENCY.labels(channel).observe((sent_at - queued_at[entry_id]).total_seconds())
 
     error = ""
     try:
@@ -47,6 +53,8 @@ async def drain_channel(store: Store, notifier: Notifier, now: datetime | None =
         log.warning("channel %s: delivery failed, %d left pending: %s", channel, len(unsent), error)
         if unsent:
             store.fail(unsent[:1], error, datetime.now(UTC), retry_after)
+            metrics.RETRIES.labels(channel).inc()
+    metrics.OUTBOX_PENDING.labels(channel).set(len(entries) - len(acked))
     return DrainReport(channel, len(acked), len(entries) - len(acked), error)
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from bot import metrics
 from bot.config import SourceConfig
 from bot.runtime import PollReport
+from state.model import Event
 from state.store import Store
 from watchers.base import PageFetcher, PollContext, SourceError, Watcher
 from watchers.registry import load_kinds
@@ -26,16 +29,22 @@ def poll_source(
     try:
         snapshot = watcher.poll(fetcher, PollContext(now=now, known_keys=store.known_keys))
     except SourceError as exc:
-        store.record_failure(source.name, now, exc.outcome, str(exc))
+        _count_events(source.name, store.record_failure(source.name, now, exc.outcome, str(exc)))
+        _count_poll(source.name, exc.outcome)
         log.warning("source %s: %s: %s", source.name, exc.outcome, exc)
         return PollReport(source.name, False, exc.outcome, str(exc))
     except Exception as exc:
         message = f"{type(exc).__name__} in the {source.kind} watcher: {str(exc)[:300]}"
         log.exception("source %s: watcher crashed", source.name)
-        store.record_failure(source.name, now, "parse_error", message)
+        _count_events(source.name, store.record_failure(source.name, now, "parse_error", message))
+        _count_poll(source.name, "parse_error")
         return PollReport(source.name, False, "parse_error", message)
     result = store.apply(source.name, snapshot, now, announce_existing=source.announce_existing)
     ok = result.outcome != "broken"
+    _count_poll(source.name, result.outcome)
+    _count_events(source.name, result.events)
+    if ok and not snapshot.not_modified:
+        metrics.ITEMS.labels(source.name).set(len(snapshot.items))
     if ok:
         log.info(
             "source %s: %s, %d items, %d events%s",
@@ -50,3 +59,14 @@ def poll_source(
     return PollReport(
         source.name, ok, result.outcome, result.message, len(result.events), len(snapshot.items)
     )
+
+
+def _count_poll(source: str, outcome: str) -> None:
+    metrics.POLLS.labels(source, outcome).inc()
+    if outcome not in ("ok", "not_modified"):
+        metrics.POLL_FAILURES.labels(source).inc()
+
+
+def _count_events(source: str, events: Iterable[Event]) -> None:
+    for event in events:
+        metrics.EVENTS.labels(source, event.type).inc()

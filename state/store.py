@@ -411,6 +411,14 @@ class Store:
             result[r["channel"]] = {"pending": r["pending"], "failed": r["failed"], "sent": r["sent"]}
         return result
 
+    def oldest_pending(self) -> dict[str, datetime]:
+        """Per channel, when its oldest pending event was queued."""
+        rows = self.connection().execute(
+            "SELECT o.channel, min(e.created_at) AS oldest FROM outbox o JOIN events e ON e.id = o.event_id"
+            " WHERE o.state = 'pending' GROUP BY o.channel"
+        )
+        return {r["channel"]: datetime.fromisoformat(r["oldest"]) for r in rows}
+
     def events(self, *, limit: int = 20, key: str | None = None, types: Sequence[str] = ()) -> list[Event]:
         """Newest first."""
         sql, params = "SELECT * FROM events WHERE 1 = 1", []
