@@ -19,6 +19,7 @@ WATCHER_MODULES: tuple[str, ...] = (
     "watchers.undl_records",
     "watchers.webtv_schedule",
     "watchers.press_feed",
+    "watchers.symbol_probe",
 )
 
 
