@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import ClassVar, Literal
+from urllib.parse import quote
 
 from watchers.base import (
     Item,
@@ -32,7 +33,7 @@ from watchers.base import (
 from watchers.registry import register
 from watchers.symbols import Symbol, find_symbols, parse_symbol
 from watchers.symbols_page import document_item
-from watchers.undocs import pdf_url, short_link
+from watchers.undocs import ACCESS_URL, pdf_url, short_link
 
 RANGE = {"Range": "bytes=0-63"}
 MAX_INFLATE = 2_000_000
@@ -43,14 +44,14 @@ _STREAM = re.compile(rb"stream\r?\n")
 @dataclass(frozen=True)
 class SymbolProbeOptions:
     """session: "61", "S-34" or "current"; lookahead: new L numbers to try after the highest known;
-    budget: requests per cycle; gap: pause between requests; slashes: how `s=` is spelt."""
+    budget: requests per cycle; gap: pause between requests; slashes: how the symbol is spelt in the
+    URL (the source's `url` is a template with {symbol})."""
 
     session: str = "current"
     lookahead: int = 3
     budget: int = 12
     gap: timedelta = timedelta(seconds=5)
     revisions: bool = True
-    lang: str = "en"
     slashes: Literal["literal", "encoded", "both"] = "literal"
 
     def validate(self) -> None:
@@ -136,13 +137,13 @@ class SymbolProbe(Watcher):
         return [document_item(s, pdf_url=pdf_url(s.normalised), found_by="probe") for s in found.values()]
 
     def _urls(self, symbol: Symbol) -> list[str]:
-        lang = self.options.lang
+        template = self.url if "{symbol}" in self.url else ACCESS_URL.replace("{lang}", "en")
         spelling = self.options.slashes
         urls = []
         if spelling in ("literal", "both"):
-            urls.append(pdf_url(symbol.normalised, lang))
+            urls.append(template.replace("{symbol}", quote(symbol.normalised, safe="/.")))
         if spelling in ("encoded", "both"):
-            urls.append(pdf_url(symbol.normalised, lang, encode_slashes=True))
+            urls.append(template.replace("{symbol}", quote(symbol.normalised, safe=".")))
         return urls
 
     def _plan(self, context: PollContext) -> list[Symbol]:
