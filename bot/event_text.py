@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from state.model import Event
@@ -131,6 +132,23 @@ def _health(event: Event) -> EventText:
         f"Source {f.get('source')} recovered after {f.get('failures')} failed polls",
         (f"Last error was: {_short(f.get('error'))}",),
     )
+
+
+def describe_item(key: str, kind: str, fields: Mapping[str, Any]) -> EventText:
+    """An item as it stands now (for a lookup such as /doc or /vote), not as news."""
+    if kind == "vote":
+        return _vote(Event(0, "new", key, kind, "", fields, {}, datetime.now(UTC)))
+    headline = _short(fields.get("symbol") or fields.get("title") or key)
+    if fields.get("status"):
+        headline += f": {_status(fields['status'])}"
+    lines = [_title(fields["title"])] if fields.get("title") and kind != "meeting" else []
+    for name, label in (("sponsors", "Sponsors"), ("additional_sponsors", "Additional sponsors")):
+        value = fields.get(name)
+        if value:
+            lines.append(f"{label}: " + _short(", ".join(value) if isinstance(value, list) else value))
+    if fields.get("action"):
+        lines.append(_short(fields["action"]))
+    return EventText(headline, tuple(lines), _links(fields))
 
 
 def describe(event: Event) -> EventText:

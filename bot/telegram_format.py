@@ -119,3 +119,22 @@ def split(lines: Iterable[Line], limit: int = MESSAGE_LIMIT, first_limit: int | 
     if current:
         chunks.append(Chunk(tuple(current)))
     return chunks
+
+
+_SUMMARY_HEADLINE = 300
+
+
+def burst_summary(headlines: Sequence[str], limit: int = MESSAGE_LIMIT) -> Chunk:
+    """One post standing for many events: a count, then as many headlines as fit, then how many more."""
+    lines = [Line(f"{len(headlines)} updates from the Human Rights Council", "b")]
+    used = lines[0].cost
+    for index, headline in enumerate(headlines):
+        text = headline if len(headline) <= _SUMMARY_HEADLINE else headline[: _SUMMARY_HEADLINE - 1] + "…"
+        line = Line("• " + text)
+        more = Line(f"… and {len(headlines) - index} more: send /latest to the bot for details", "i")
+        if index < len(headlines) - 1 and used + 2 + line.cost + more.cost > limit:
+            lines.append(more)
+            break
+        lines.append(line)
+        used += 1 + line.cost
+    return Chunk(tuple(lines))

@@ -12,7 +12,7 @@ N = TypeVar("N", bound=type[Notifier])
 NOTIFIER_KINDS: dict[str, type[Notifier]] = {}
 
 # Modules that define notifier kinds; importing one registers its kinds.
-NOTIFIER_MODULES: tuple[str, ...] = ("bot.notifiers.console", "bot.notifiers.email")
+NOTIFIER_MODULES: tuple[str, ...] = ("bot.notifiers.console", "bot.notifiers.email", "bot.notifiers.telegram")
 
 
 def register(cls: N) -> N:
