@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -11,14 +12,36 @@ from bot.config import SourceConfig
 from bot.runtime import PollReport
 from state.model import Event
 from state.store import Store
-from watchers.base import PageFetcher, PollContext, SourceError, Watcher
+from state.vote_history import VoteHistory, compare
+from watchers.base import PageFetcher, PollContext, Snapshot, SourceError, Watcher
 from watchers.registry import load_kinds
+from watchers.votes.model import Vote
 
 log = logging.getLogger("hrcwatch.poller")
 
 
 def make_watcher(source: SourceConfig) -> Watcher:
     return load_kinds()[source.kind](source.name, source.url, source.options)
+
+
+def annotate_votes(snapshot: Snapshot, history: VoteHistory) -> Snapshot:
+    """Adds to each vote the change since the previous vote on its initiative, and records it in the history.
+
+    Recording first is safe: `previous` never returns the vote itself, so a retry annotates the same way.
+    """
+    items = []
+    for item in snapshot.items:
+        if item.kind == "vote":
+            vote = Vote.from_json(item.fields)
+            previous = history.previous(vote)
+            fields = dict(item.fields)
+            if previous is not None:
+                fields["previous_vote"] = {"symbol": previous.key_symbol, "date": previous.date}
+                fields["since_previous"] = compare(previous, vote).lines()
+            history.add(vote)
+            item = dataclasses.replace(item, fields=fields)
+        items.append(item)
+    return dataclasses.replace(snapshot, items=tuple(items))
 
 
 def poll_source(
@@ -39,6 +62,8 @@ def poll_source(
         _count_events(source.name, store.record_failure(source.name, now, "parse_error", message))
         _count_poll(source.name, "parse_error")
         return PollReport(source.name, False, "parse_error", message)
+    if any(item.kind == "vote" for item in snapshot.items):
+        snapshot = annotate_votes(snapshot, VoteHistory(store.connection()))
     result = store.apply(source.name, snapshot, now, announce_existing=source.announce_existing)
     ok = result.outcome != "broken"
     _count_poll(source.name, result.outcome)
