@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import gzip
 import io
 import json
@@ -218,7 +219,9 @@ def _before(other: Vote, vote: Vote) -> bool:
     return True
 
 
+@functools.cache
 def _load_shipped() -> list[Vote]:
+    """Parsed once per process: the history is read-only and takes ~0.3 s to load."""
     roll_calls: dict[str, dict[str, Choice]] = {}
     for row in _shipped("hrc_recorded_votes_2006_2024_country_votes.csv.gz"):
         choice = _CSV_VOTES.get(row["vote"])
