@@ -1,0 +1,38 @@
+"""A vote alert carries the change since the previous vote on its initiative, computed once at poll time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.poller import annotate_votes
+from state.store import Store
+from state.vote_history import VoteHistory
+from watchers.base import Item, Snapshot
+
+
+def test_a_new_vote_is_compared_with_the_previous_one_and_recorded(tmp_path: Path):
+    store = Store(tmp_path / "s.sqlite3", channels=("console",))
+    history = VoteHistory(store.connection())
+    (shipped_46_13,) = [v for v in history.shipped() if v.symbol == "A/HRC/RES/46/13"]
+    # The same initiative voted again later: two members change their vote.
+    data = shipped_46_13.to_json()
+    data.update(symbol="A/HRC/RES/52/99", draft_symbol="A/HRC/52/L.99", date="2023-04-04")
+    data["checks"] = {**data.get("checks", {}), "session": "52"}
+    movers = [iso for iso, choice in data["roll_call"].items() if choice == "yes"][:2]
+    for iso in movers:
+        data["roll_call"][iso] = "abstain"
+    data["yes"] -= 2
+    data["abstain"] += 2
+    item = Item("vote:A/HRC/RES/52/99", "vote", data)
+
+    annotated = annotate_votes(Snapshot(items=(item,)), history)
+    (fields,) = [i.fields for i in annotated.items]
+    assert fields["previous_vote"] == {"symbol": "A/HRC/RES/46/13", "date": "2021-03-23"}
+    text = "\n".join(fields["since_previous"])
+    assert "yes -> abstain" in text.lower() or "yes → abstain" in text.lower(), text
+    events = store.apply("votes", annotated, datetime.now(UTC), announce_existing=True).events
+    assert events[0].fields["since_previous"] == fields["since_previous"]
+    assert [v.key_symbol for v in VoteHistory(store.connection()).search("A/HRC/RES/52/99")][-1] == (
+        "A/HRC/RES/52/99"
+    ), "the new vote joins the history, so the next one compares with it"
