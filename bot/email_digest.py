@@ -55,6 +55,9 @@ _TALLY_COLOURS = (
 )
 _ADOPTED_SERIES = frozenset({"RES", "DEC", "PRST"})
 SUBJECT_LIMIT = 180
+# CRLF line ends, header values refused if they hold CR/LF, and 7-bit transfer encodings for the body
+# (quoted-printable or base64), so the message also survives a relay without 8BITMIME.
+MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
 
 VoteExtras = Callable[[Event], tuple[bytes | None, Sequence[str]]]
 
@@ -364,6 +367,20 @@ def render_html(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -
 # -- the message -----------------------------------------------------------------------------------
 
 
+def parse_address(text: str) -> Address:
+    """Exactly one address, "name <a@b>" or "a@b"; anything else (CR/LF included) is a ValueError."""
+    if not isinstance(text, str) or any(ch in text for ch in "\r\n\0"):
+        raise ValueError(f"not an email address: {text!r}")
+    header = policy.default.header_factory("To", text)
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) != 1 or header.defects or "@" not in addresses[0].addr_spec:
+        raise ValueError(f"not an email address: {text!r}")
+    address = addresses[0]
+    if not address.username or not address.domain:
+        raise ValueError(f"not an email address: {text!r}")
+    return address
+
+
 def unsubscribe_uri(template: str, sender: Address, recipient: str) -> str:
     """The configured URI with {recipient} filled in, or a mailto: to the sender."""
     if template:
@@ -376,19 +393,20 @@ def build_message(
     digest: Digest, *, sender: Address, recipient: str, unsubscribe: str, prefix: str, now: datetime
 ) -> EmailMessage:
     """One recipient's copy: its own To, footer, List-Unsubscribe and Message-ID."""
-    uri = unsubscribe_uri(unsubscribe, sender, recipient)
-    msg = EmailMessage(policy=policy.SMTP)
+    address = parse_address(recipient).addr_spec
+    uri = unsubscribe_uri(unsubscribe, sender, address)
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = digest.subject(prefix)
     msg["From"] = sender
     msg["To"] = recipient
     msg["Date"] = format_datetime(now)
-    rcpt_tag = hashlib.sha256(recipient.lower().encode()).hexdigest()[:10]
+    rcpt_tag = hashlib.sha256(address.lower().encode()).hexdigest()[:10]
     msg["Message-ID"] = f"<{digest.digest_id}.{rcpt_tag}@{digest.domain}>"
     msg["List-Unsubscribe"] = f"<{uri}>"
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-HRCWatch-Digest"] = digest.digest_id
-    msg.set_content(render_text(digest, recipient, uri, prefix))
-    msg.add_alternative(render_html(digest, recipient, uri, prefix), subtype="html")
+    msg.set_content(render_text(digest, address, uri, prefix))
+    msg.add_alternative(render_html(digest, address, uri, prefix), subtype="html")
     charts = [item for item in digest.items if item.chart]
     if charts:
         html_part = msg.get_payload()[1]

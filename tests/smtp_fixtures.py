@@ -14,6 +14,7 @@ import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -27,6 +28,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 USERNAME = "hrcwatch"
 PASSWORD = "s3cret-Pa55"
 Stage = Literal["auth", "rcpt", "data"]
+Security = Literal["starttls", "ssl", "none"]
 
 
 @dataclass
@@ -137,14 +139,14 @@ class TlsFiles:
         return context
 
 
-def make_certificate(directory: Path) -> TlsFiles:
-    """A self-signed certificate for localhost and 127.0.0.1, valid for two days."""
+def make_certificate(directory: Path, names: str = "DNS:localhost,IP:127.0.0.1") -> TlsFiles:
+    """A self-signed certificate for `names` (a subjectAltName value), valid for two days."""
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
         [
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
             "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-addext", f"subjectAltName={names}",
         ],
         check=True,
         capture_output=True,
@@ -163,23 +165,22 @@ def free_port() -> int:
 class SmtpServer:
     handler: FaultyHandler
     port: int
-    security: Literal["starttls", "ssl", "none"]
+    security: Security
     ca_file: str
 
 
-@pytest.fixture(scope="session")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+def session_certificate(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    """For a session-scoped fixture in each test module (fixtures are not imported across modules)."""
     if shutil.which("openssl") is None:
         pytest.skip("the openssl CLI is needed to make a test certificate")
     return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
-def start_server(
-    tls: TlsFiles, security: Literal["starttls", "ssl", "none"]
-) -> tuple[Controller, SmtpServer]:
+def start_server(tls: TlsFiles, security: Security) -> tuple[Controller, SmtpServer]:
+    """starttls: TLS then AUTH required; ssl: implicit TLS, AUTH required; none: no TLS, AUTH optional."""
     handler = FaultyHandler()
     port = free_port()
-    kwargs: dict[str, Any] = {"authenticator": handler.authenticate}
+    kwargs: dict[str, Any] = {"authenticator": handler.authenticate, "auth_required": security != "none"}
     if security == "starttls":
         kwargs.update(tls_context=tls.server_context(), require_starttls=True, auth_require_tls=True)
     elif security == "ssl":
@@ -191,17 +192,10 @@ def start_server(
     return controller, SmtpServer(handler, port, security, str(tls.cert))
 
 
-@pytest.fixture
-def smtp_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
-    """STARTTLS required, AUTH required over TLS."""
-    controller, server = start_server(tls_files, "starttls")
-    yield server
-    controller.stop()
-
-
-@pytest.fixture
-def smtps_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
-    """Implicit TLS (SMTPS)."""
-    controller, server = start_server(tls_files, "ssl")
-    yield server
-    controller.stop()
+@contextmanager
+def running(tls: TlsFiles, security: Security) -> Iterator[SmtpServer]:
+    controller, server = start_server(tls, security)
+    try:
+        yield server
+    finally:
+        controller.stop()

@@ -25,7 +25,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -33,7 +32,15 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.email_digest import Digest, build_message, digest_id_for, plan_digest, png_of
+from bot.email_digest import (
+    MAIL_POLICY,
+    Digest,
+    build_message,
+    digest_id_for,
+    parse_address,
+    plan_digest,
+    png_of,
+)
 from bot.notifiers.base import Ack, DeliveryError, Notifier, NotifierConfig
 from bot.notifiers.registry import register
 from bot.smtp_send import SmtpFailure, SmtpSession, SmtpSettings
@@ -45,20 +52,6 @@ _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 META_OPEN = "email.open_digest"
 META_LAST_SLOT = "email.last_slot"
-
-
-def parse_address(text: str) -> Address:
-    """Exactly one address, "name <a@b>" or "a@b"; anything else (CR/LF included) is a ValueError."""
-    if not isinstance(text, str) or any(ch in text for ch in "\r\n\0"):
-        raise ValueError(f"not an email address: {text!r}")
-    header = policy.default.header_factory("To", text)
-    addresses = getattr(header, "addresses", ())
-    if len(addresses) != 1 or header.defects or "@" not in addresses[0].addr_spec:
-        raise ValueError(f"not an email address: {text!r}")
-    address = addresses[0]
-    if not address.username or not address.domain:
-        raise ValueError(f"not an email address: {text!r}")
-    return address
 
 
 @dataclass(frozen=True)
@@ -352,7 +345,7 @@ class EmailNotifier(Notifier):
         return f"email: test message accepted by {self.config.host} for {', '.join(sent)}"
 
     def _test_message(self, recipient: str) -> EmailMessage:
-        msg = EmailMessage(policy=policy.SMTP)
+        msg = EmailMessage(policy=MAIL_POLICY)
         msg["Subject"] = f"{self.config.subject_prefix}: test message"
         msg["From"] = self.sender
         msg["To"] = recipient

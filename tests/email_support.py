@@ -1,0 +1,150 @@
+"""Helpers for the email tests: a real Store in tmp_path, events made through `Store.apply`, a notifier.
+
+Titles and symbols here are SYNTHETIC, shaped like the Council's (SOURCES.md §1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import AppConfig, HttpConfig, ScheduleConfig, StoreConfig
+from bot.delivery import DrainReport, drain_channel
+from bot.notifiers.email import EmailConfig, EmailNotifier
+from bot.runtime import Runtime
+from state.store import Store
+from tests.smtp_fixtures import PASSWORD, USERNAME, SmtpServer
+from watchers.base import Item, Snapshot
+
+PASSWORD_ENV = "HRCWATCH_TEST_SMTP_PASSWORD"
+SENDER = "HRC Watch <digest@hrcwatch.test>"
+ALICE = "alice@example.org"
+BOB = "bob@example.org"
+GENEVA = ZoneInfo("Europe/Zurich")  # Geneva keeps Zurich time
+
+
+def geneva(days: int, hour: int, minute: int = 0) -> datetime:
+    """A Geneva wall-clock time `days` after today. Tests run on the real clock's future: the store
+    stamps outbox rows and back-off with the real time, so a drain "now" must not be in its past."""
+    day = datetime.now(GENEVA).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), GENEVA)
+
+
+MORNING = geneva(1, 8, 30)
+
+
+def email_config(server: SmtpServer, **overrides: Any) -> EmailConfig:
+    config = EmailConfig(
+        enabled=True,
+        host="127.0.0.1",
+        port=server.port,
+        security=server.security,
+        username=USERNAME,
+        password_env=PASSWORD_ENV,
+        sender=SENDER,
+        recipients=(ALICE,),
+        digest_at="08:00",
+        timezone="Europe/Zurich",
+        ca_file=server.ca_file,
+        timeout=timedelta(seconds=3),
+    )
+    return dataclasses.replace(config, **overrides)
+
+
+def make_notifier(
+    tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch, **overrides: Any
+) -> EmailNotifier:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    store = Store(tmp_path / "store.sqlite3", channels=("email",))
+    app = AppConfig(
+        path=tmp_path / "config.toml",
+        store=StoreConfig(),
+        http=HttpConfig(),
+        schedule=ScheduleConfig(timezone="Europe/Zurich"),
+        sources=(),
+    )
+    return EmailNotifier(email_config(server, **overrides), Runtime(app, store))
+
+
+def draft(n: int, title: str, session: int = 61, **fields: Any) -> Item:
+    symbol = f"A/HRC/{session}/L.{n}"
+    base = {"symbol": symbol, "family": symbol, "series": "L", "session": str(session), "is_draft": True}
+    base["title"] = title
+    base["url"] = f"https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
+    return Item(symbol, "document", {**base, **fields})
+
+
+def revision(n: int, rev: int, title: str, session: int = 61) -> Item:
+    family = f"A/HRC/{session}/L.{n}"
+    symbol = f"{family}/Rev.{rev}"
+    previous = family if rev == 1 else f"{family}/Rev.{rev - 1}"
+    fields = {
+        "symbol": symbol,
+        "family": family,
+        "series": "L",
+        "session": str(session),
+        "is_draft": True,
+        "title": title,
+        "revision": rev,
+        "revision_of": previous,
+    }
+    return Item(symbol, "document", fields)
+
+
+def adopted(n: int, title: str, session: int = 61) -> Item:
+    symbol = f"A/HRC/RES/{session}/{n}"
+    fields = {
+        "symbol": symbol,
+        "family": symbol,
+        "series": "RES",
+        "session": str(session),
+        "is_draft": False,
+        "title": title,
+        "status": "adopted_without_vote",
+    }
+    return Item(symbol, "document", fields)
+
+
+def vote(draft_n: int, title: str, yes: int, no: int, abstain: int, session: int = 61) -> Item:
+    draft_symbol = f"A/HRC/{session}/L.{draft_n}"
+    fields = {
+        "symbol": None,
+        "draft_symbol": draft_symbol,
+        "title": title,
+        "date": "2026-04-02",
+        "outcome": "adopted" if yes > no else "rejected",
+        "yes": yes,
+        "no": no,
+        "abstain": abstain,
+        "non_voting": 0,
+        "roll_call": {},
+        "unrecognised": [],
+        "warnings": [],
+        "checks": {"session": str(session), "source": "synthetic"},
+    }
+    return Item(f"vote:{draft_symbol}", "vote", fields)
+
+
+def meeting(asset: str, title: str, session: int = 61) -> Item:
+    fields = {"title": title, "start_utc": "2026-03-16T09:00", "session": str(session), "live": False}
+    return Item(f"meeting:{asset}", "meeting", fields)
+
+
+def add_events(store: Store, items: list[Item], source: str = "synthetic") -> None:
+    """Additive snapshots announced in full (`announce_existing`): every item is a "new" event."""
+    store.apply(
+        source, Snapshot(items=tuple(items), complete=False), datetime.now(GENEVA), announce_existing=True
+    )
+
+
+async def drain(notifier: EmailNotifier, now: datetime) -> DrainReport:
+    return await drain_channel(notifier.runtime.store, notifier, now)
+
+
+def pending(store: Store) -> int:
+    return store.outbox_counts().get("email", {}).get("pending", 0)
