@@ -22,6 +22,7 @@ from watchers.votes.lexicon import find_date
 from watchers.votes.model import Vote
 
 MAX_ROWS = 1000
+SITE = "https://www.ohchr.org/"
 _NEW_LAYOUT: dict[str, Series] = {
     "list of resolutions": "RES",
     "decisions": "DEC",
@@ -108,7 +109,7 @@ def row_items(cells: list[Tag], series: Series, page: Page) -> list[Item] | None
         resolution = adopted.normalised if adopted else None
         items.append(document_item(draft, resolution=resolution, **common))
     if adopted is not None:
-        url = absolute(page.url, href if isinstance(href, str) else None)
+        url = absolute(page.url, href if isinstance(href, str) else None, SITE)
         draft_symbol = draft.normalised if draft else None
         items.append(document_item(adopted, url=url, draft=draft_symbol, **common))
     vote = _vote_item(result, adopted, draft, title, page.url)

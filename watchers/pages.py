@@ -74,10 +74,15 @@ def load_feed(page: Page) -> Any:
     return parsed
 
 
-def absolute(base: str, href: str | None) -> str | None:
-    """An http(s) URL for a link on `base`; None for javascript:, mailto:, fragments and junk."""
+def absolute(base: str, href: str | None, site: str | None = None) -> str | None:
+    """An http(s) URL for a link on `base`; None for javascript:, mailto:, fragments and junk.
+
+    `site` resolves relative links when the page was read from a file (`inspect` on a saved page).
+    """
     if not href:
         return None
+    if site and urlsplit(base).scheme not in ("http", "https"):
+        base = site
     url = urljoin(base, href.strip()[:2000])
     return url if urlsplit(url).scheme in ("http", "https") else None
 

@@ -134,6 +134,8 @@ class SymbolProbe(Watcher):
         if not page.body.startswith(b"%PDF"):
             raise ParseError(f"{page.url}: not a PDF (an unpublished symbol answers like this)")
         found = {s.normalised: s for t in _texts(page.body) for s in find_symbols(t.decode("latin-1"))}
+        if not found:
+            raise ParseError(f"{page.url}: a PDF naming no HRC symbol: which document it is is unknown")
         return [document_item(s, pdf_url=pdf_url(s.normalised), found_by="probe") for s in found.values()]
 
     def _urls(self, symbol: Symbol) -> list[str]:

@@ -21,6 +21,7 @@ from watchers.pages import absolute, clean_text, load_html
 from watchers.registry import register
 
 MAX_CARDS = 500
+SITE = "https://webtv.un.org/"
 _WALL_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})")
 _MEETING = re.compile(r"(\d{1,3})\s{0,2}(?:st|nd|rd|th)\s{1,3}Meeting", re.IGNORECASE)
 _SESSION = re.compile(r"(\d{1,3})\s{0,2}(?:st|nd|rd|th)\s{1,3}(?:(Regular|Special)\s{1,3})?Session", re.I)
@@ -74,7 +75,7 @@ def card_item(card: Tag, page: Page, categories: tuple[str, ...]) -> Item | None
     if not any(c in category.lower() or c in title.lower() for c in wanted):
         return None
     href = link.get("href") if link else None
-    url = absolute(page.url, href if isinstance(href, str) else None)
+    url = absolute(page.url, href if isinstance(href, str) else None, SITE)
     asset = _ASSET.search(url or "")
     if url is None or asset is None:
         return None
