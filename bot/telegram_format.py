@@ -25,6 +25,7 @@ MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
 Style = Literal["", "b", "i"]
+_MIN_HEAD = 200  # a line that must be cut anyway starts in the current chunk if this much room is left
 
 
 def utf16_len(text: str) -> int:
@@ -91,7 +92,7 @@ def _head(text: str, limit: int) -> tuple[str, str]:
 
 
 def split(lines: Iterable[Line], limit: int = MESSAGE_LIMIT, first_limit: int | None = None) -> list[Chunk]:
-    """Packs lines into as few chunks as fit; only a line longer than a whole chunk is cut.
+    """Packs lines into as few chunks as fit; only a line longer than a whole message is cut.
 
     `first_limit` makes the first chunk smaller (a photo caption) than the rest.
     """
@@ -102,18 +103,20 @@ def split(lines: Iterable[Line], limit: int = MESSAGE_LIMIT, first_limit: int | 
     while pending:
         line = pending.popleft()
         budget = first_limit if first_limit is not None and not chunks else limit
-        cost = line.cost + (1 if current else 0)
-        if used + cost <= budget:
+        separator = 1 if current else 0
+        room = budget - used - separator
+        if line.cost <= room:
             current.append(line)
-            used += cost
-        elif current:
+            used += separator + line.cost
+        elif current and (line.cost <= limit or room < _MIN_HEAD):
             chunks.append(Chunk(tuple(current)))
             current, used = [], 0
             pending.appendleft(line)
         else:
             plain = Line(line.plain(), line.style) if line.href else line
-            head, rest = _head(plain.text, budget)
-            current, used = [replace(plain, text=head)], utf16_len(head)
+            head, rest = _head(plain.text, room)
+            current.append(replace(plain, text=head))
+            used += separator + utf16_len(head)
             if rest:
                 pending.appendleft(replace(plain, text=rest))
     if current:

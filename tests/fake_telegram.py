@@ -85,7 +85,7 @@ class Request:
     method: str
     params: dict[str, str]
     files: dict[str, bytes]
-    status: int = 200
+    status: int = 0  # 0 while unanswered (a hang)
     message_id: int | None = None
     at: float = field(default_factory=time.monotonic)
 
@@ -112,6 +112,8 @@ class FakeTelegram:
         self.token = TOKEN
         self.requests: list[Request] = []
         self.faults: deque[Fault] = deque()
+        self.scheduled: dict[int, Fault] = {}
+        self.send_attempts = 0
         self.unknown_chats: set[str] = set()
         self.blocked_chats: set[str] = set()
         self.base_url = ""
@@ -126,6 +128,10 @@ class FakeTelegram:
     def fail(self, kind: FaultKind, times: int = 1, method: str | None = None, retry_after: int = 1) -> None:
         """Queues `times` faults, each answering the next matching request (any method if None)."""
         self.faults.extend(Fault(kind, method, retry_after) for _ in range(times))
+
+    def fail_on(self, attempt: int, kind: FaultKind, retry_after: int = 1) -> None:
+        """Makes the `attempt`-th send request (1-based, counting every try) answer with a fault."""
+        self.scheduled[attempt] = Fault(kind, None, retry_after)
 
     def command(self, text: str, user_id: int, chat_type: str = "private") -> None:
         """Queues a message from `user_id` in its private chat, with a bot_command entity if it is one."""
@@ -163,6 +169,9 @@ class FakeTelegram:
     # -- the API ----------------------------------------------------------------------------------
 
     def _fault_for(self, method: str) -> Fault | None:
+        self.send_attempts += 1
+        if self.send_attempts in self.scheduled:
+            return self.scheduled.pop(self.send_attempts)
         for fault in self.faults:
             if fault.method in (None, method):
                 self.faults.remove(fault)

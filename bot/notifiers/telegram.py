@@ -143,7 +143,7 @@ def explain(exc: TelegramError, chat: str, config: TelegramConfig) -> str:
         return f"TLS failed talking to {config.api_base}: {text}"
     if isinstance(exc, BadRequest):
         return f"Telegram refused the message to {chat}: {text}"
-    return f"cannot reach {config.api_base}: {text}"
+    return f"Telegram API at {config.api_base} failed: {text}"
 
 
 def _gone(exc: TelegramError) -> bool:
