@@ -127,10 +127,10 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 
 
 def explain(exc: TelegramError, chat: str, config: TelegramConfig) -> str:
-    """What went wrong, in words an operator can act on (never the token)."""
-    text = exc.message
+    """What went wrong, in words an operator can act on; never the token (PTB quotes it in InvalidToken)."""
+    text = exc.message.replace(config.token, "***") if config.token else exc.message
     if isinstance(exc, InvalidToken):
-        return f"bad token: Telegram refused the token in ${config.token_env} ({text})"
+        return f"bad token: Telegram refused the token in ${config.token_env} (check it with @BotFather)"
     if isinstance(exc, RetryAfter):
         return f"rate limited by Telegram: retry after {retry_after_seconds(exc):.0f} s"
     if isinstance(exc, Forbidden):
