@@ -293,7 +293,8 @@ class Commands:
             failing = (
                 f", {health.consecutive_failures} failures in a row" if health.consecutive_failures else ""
             )
-            lines.append(Line(f"{health.name}: {state}, {health.item_count} items{last}{failing}"))
+            items = f"{health.item_count} item{'' if health.item_count == 1 else 's'}"
+            lines.append(Line(f"{health.name}: {state}, {items}{last}{failing}"))
             if health.consecutive_failures and health.last_error:
                 lines.append(Line(f"  last error: {health.last_error[:300]}", "i"))
         if len(lines) == 1:
