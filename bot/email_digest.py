@@ -289,14 +289,12 @@ def _tally_bar(fields: Mapping[str, Any]) -> str:
 
 def _html_item(item: DigestItem, accent: str) -> str:
     text = item.text
+    title = " ".join(str(item.event.fields.get("title") or "").split())
     parts = [f'<div style="font-weight:600;font-size:15px;color:#111">{_e(text.headline)}</div>']
-    for n, line in enumerate(text.lines):
-        style = (
-            "font-size:14px;color:#222;margin-top:3px"
-            if n == 0
-            else "font-size:13px;color:#444;margin-top:2px"
-        )
-        parts.append(f'<div style="{style}">{_e(line)}</div>')
+    for line in text.lines:
+        is_title = bool(title) and (line == title or (line.endswith("…") and title.startswith(line[:-1])))
+        style = "font-size:14px;color:#222" if is_title else "font-size:13px;color:#444"
+        parts.append(f'<div style="{style};margin-top:3px">{_e(line)}</div>')
     if item.chart:
         alt = f"Vote chart: {text.headline}"
         parts.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib.util
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -14,6 +15,7 @@ from state.store import Store
 from tests.email_support import MORNING, add_events, adopted, draft, meeting, revision, vote
 from watchers.base import Item
 
+ROOT = Path(__file__).resolve().parent.parent
 SENDER = Address("HRC Watch", "digest", "hrcwatch.test")
 HOSTILE = '<b>bold</b> &amp; </a><script>alert("x")</script> Rights & "quotes"'
 LONG_TITLE = " ".join(f"word{i:04d}" for i in range(556))[:5000]
@@ -169,3 +171,16 @@ def test_vote_chart_is_inline_when_given(tmp_path: Path):
     assert image.get_content_type() == "image/png" and image.get_content() == png
     assert f'src="cid:{cid}"' in html_part.get_content()
     assert "Previous vote on this initiative: A/HRC/RES/58/1" in text_part.get_content()
+
+
+def test_preview_script_builds_its_sample_without_a_browser():
+    """scripts/screenshot_digest.py (the Chromium screenshot) must not rot; Chromium itself is not needed."""
+    spec = importlib.util.spec_from_file_location(
+        "screenshot_digest", ROOT / "scripts" / "screenshot_digest.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    markup = script.browser_html(script.sample_message())
+    assert "cid:" not in markup and "data:image/png;base64," in markup
+    assert "&lt;script&gt;" in markup and "<script>" not in markup

@@ -1,0 +1,218 @@
+"""Renders a sample email digest and screenshots its HTML part in headless Chromium.
+
+    .venv/bin/python scripts/screenshot_digest.py [OUT_DIR]
+
+Writes OUT_DIR/digest.eml (the message as sent), OUT_DIR/digest.html (its HTML part, inline images
+turned into data: URIs so a browser shows them) and, when Chromium is installed (Debian: `apt-get install
+chromium`), OUT_DIR/digest.png at a desktop and OUT_DIR/digest-phone.png at a phone width. The events are
+SYNTHETIC, chosen to stress the layout: hostile and 5,000-character titles, a vote with a chart.
+Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.email_digest import build_message, digest_id_for, plan_digest, png_of
+from state.model import Event
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+)
+HOSTILE = '<b>bold</b> &amp; </a><script>alert("x")</script> — Rights & "quotes"'
+_PHRASE = "Promotion and protection of all human rights, civil, political, economic, social and cultural "
+LONG = ((_PHRASE + "rights, including the right to development. ") * 40)[:5000]  # a 5,000-character title
+
+
+def _event(n: int, kind: str, key: str, fields: dict[str, Any], type_: str = "new", **changes: Any) -> Event:
+    now = datetime.now(UTC)
+    return Event(n, type_, key, kind, "sample", fields, changes, now)  # type: ignore[arg-type]
+
+
+def _doc(n: int, symbol: str, title: str, **extra: Any) -> Event:
+    fields = {"symbol": symbol, "title": title, "url": f"https://docs.un.org/en/{symbol}", **extra}
+    return _event(n, "document", symbol, fields)
+
+
+def sample_events() -> list[Event]:
+    roll_call = dict.fromkeys(("DEU", "FRA", "GBR", "NLD", "CHL", "MEX", "JPN", "KOR", "CZE", "BEL"), "yes")
+    roll_call.update(dict.fromkeys(("CHN", "CUB", "ERI", "VNM", "SDN"), "no"))
+    roll_call.update(dict.fromkeys(("IND", "IDN", "BRA", "ZAF", "QAT", "KEN"), "abstain"))
+    vote = {
+        "symbol": "A/HRC/RES/61/4",
+        "draft_symbol": "A/HRC/61/L.4",
+        "title": "Situation of human rights in Belarus",
+        "date": "2026-04-02",
+        "outcome": "adopted",
+        "yes": 23,
+        "no": 16,
+        "abstain": 8,
+        "non_voting": 0,
+        "roll_call": roll_call,
+        "checks": {"session": "61"},
+    }
+    rejected = {
+        **vote,
+        "symbol": None,
+        "draft_symbol": "A/HRC/61/L.39",
+        "title": HOSTILE,
+        "outcome": "rejected",
+    }
+    rejected.update(yes=12, no=25, abstain=10, roll_call={})
+    return [
+        _event(1, "vote", "vote:A/HRC/RES/61/4", vote),
+        _event(2, "vote", "vote:A/HRC/61/L.39", rejected),
+        _doc(
+            3, "A/HRC/61/L.7", HOSTILE, series="L", is_draft=True, session="61", sponsors=["Chile", "Mexico"]
+        ),
+        _doc(4, "A/HRC/61/L.8", LONG.strip(), series="L", is_draft=True, session="61"),
+        _doc(
+            5,
+            "A/HRC/61/L.2/Rev.1",
+            "Safety of journalists",
+            series="L",
+            session="61",
+            family="A/HRC/61/L.2",
+            revision_of="A/HRC/61/L.2",
+        ),
+        _doc(
+            6,
+            "A/HRC/RES/61/3",
+            "The right to food",
+            series="RES",
+            session="61",
+            status="adopted_without_vote",
+        ),
+        _event(
+            7,
+            "meeting",
+            "meeting:1x2y3z",
+            {
+                "title": "Interactive dialogue on Myanmar",
+                "session": "61",
+                "start_utc": "2026-03-16T09:00",
+                "asset_url": "https://webtv.un.org/en/asset/k1x/k1x2y3z",
+            },
+        ),
+        _doc(8, "A/HRC/60/L.5", "Rights of the child", series="L", is_draft=True, session="60"),
+        _event(
+            9,
+            "source",
+            "source:un-feed",
+            {"source": "un-feed", "failures": 3, "error": "read timed out"},
+            "source_failing",
+        ),
+    ]
+
+
+def _chart(event: Event) -> tuple[bytes | None, list[str]]:
+    try:
+        from bot.vote_chart import render_vote_chart
+        from watchers.votes.model import Vote
+    except ImportError:
+        return None, []
+    if not event.fields.get("roll_call"):
+        return None, []
+    return png_of(render_vote_chart, Vote.from_json(event.fields)), [
+        "Previous vote on this initiative: A/HRC/RES/58/19 (2025-04-03)",
+        "Tallies: 21-15-11 in 2025 -> 23-16-8 now",
+    ]
+
+
+def sample_message() -> EmailMessage:
+    events = sample_events()
+    slot = datetime(2026, 4, 3, 8, 0, tzinfo=ZoneInfo("Europe/Zurich"))
+    digest = plan_digest(
+        events,
+        digest_id=digest_id_for(e.id for e in events),
+        slot=slot,
+        domain="hrcwatch.example.org",
+        vote_extras=_chart,
+    )
+    return build_message(
+        digest,
+        sender=Address("HRC Watch", "digest", "hrcwatch.example.org"),
+        recipient="alice@example.org",
+        unsubscribe="",
+        prefix="HRC Watch",
+        now=slot,
+    )
+
+
+def browser_html(msg: EmailMessage) -> str:
+    """The HTML part with each cid: image replaced by a data: URI, as a mail client would show it."""
+    html_part = msg.get_body(("html",))
+    assert html_part is not None
+    markup = html_part.get_content()
+    for part in msg.walk():
+        if part.get_content_maintype() == "image":
+            cid = str(part["Content-ID"]).strip("<>")
+            data = base64.b64encode(part.get_content()).decode()
+            markup = markup.replace(f"cid:{cid}", f"data:{part.get_content_type()};base64,{data}")
+    return markup
+
+
+def screenshot(html_file: Path, png: Path, width: int, height: int) -> bool:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print(
+            "chromium not found: install it (apt-get install chromium) to get a screenshot", file=sys.stderr
+        )
+        return False
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
+             f"--screenshot={png}", html_file.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    _trim(png)
+    return True
+
+
+def _trim(png: Path) -> None:
+    """Cuts the empty page below the message (the window is taller than any digest)."""
+    from PIL import Image, ImageChops
+
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+    background = Image.new("RGB", rgb.size, rgb.getpixel((0, rgb.height - 1)))
+    box = ImageChops.difference(rgb, background).getbbox()
+    if box:
+        rgb.crop((0, 0, rgb.width, min(rgb.height, box[3] + 24))).save(png)
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1] if len(argv) > 1 else "var/digest-preview")
+    out.mkdir(parents=True, exist_ok=True)
+    msg = sample_message()
+    (out / "digest.eml").write_bytes(msg.as_bytes())
+    html_file = out / "digest.html"
+    html_file.write_text(browser_html(msg), encoding="utf-8")
+    print(f"wrote {out / 'digest.eml'} and {html_file}")
+    for name, width, height in (("digest.png", 900, 4200), ("digest-phone.png", 390, 6400)):
+        if screenshot(html_file, out / name, width, height):
+            print(f"wrote {out / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
