@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-TELEGRAM_TOKEN_ENV = "HRCWATCH_BENCH_TELEGRAM_TOKEN"
+TELEGRAM_ENV_VAR = "HRCWATCH_BENCH_TELEGRAM_TOKEN"
 TELEGRAM_CHANNEL = "-1001234567890"
 
 
@@ -14,7 +14,7 @@ def _channel(workdir: Path, telegram_api: str | None) -> str:
         return f'[console]\nenabled = true\npath = "{workdir / "alerts.txt"}"\n'
     return (
         "[console]\nenabled = false\n\n"
-        f'[telegram]\nenabled = true\ntoken_env = "{TELEGRAM_TOKEN_ENV}"\nchannel = "{TELEGRAM_CHANNEL}"\n'
+        f'[telegram]\nenabled = true\ntoken_env = "{TELEGRAM_ENV_VAR}"\nchannel = "{TELEGRAM_CHANNEL}"\n'
         f'api_base = "{telegram_api}"\ncommands = false\n'
     )
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.config import TELEGRAM_TOKEN_ENV, write_config
+from bench.config import TELEGRAM_ENV_VAR, write_config
 from bench.pages import FIRST_SESSION, ListingSite
 from bench.procs import PYTHON, ROOT, checked, measure
 from tests.fake_telegram import TOKEN, FakeTelegram, running_fake
@@ -50,10 +50,12 @@ def _wait(condition: object, timeout: float, what: str) -> None:
         time.sleep(0.005)
 
 
-def measure_latency(site: ListingSite, urls: list[str], workdir: Path, batches: int, batch: int) -> list[float]:
+def measure_latency(
+    site: ListingSite, urls: list[str], workdir: Path, batches: int, batch: int
+) -> list[float]:
     """Baseline by `bot poll`, then the daemon; each batch revises one title on `batch` pages."""
     workdir.mkdir(parents=True)
-    env = {**os.environ, TELEGRAM_TOKEN_ENV: TOKEN}
+    env = {**os.environ, TELEGRAM_ENV_VAR: TOKEN}
     with fake_telegram() as fake:
         config = write_config(workdir, urls, every="10s", telegram_api=fake.base_url)
         checked(measure([PYTHON, "-m", "bot", "poll", "--config", str(config)], workdir, env), "bot poll")

@@ -62,7 +62,7 @@ class ListingSite:
                 touched.append(symbol)
             for _ in range(added):
                 symbol = f"A/HRC/{FIRST_SESSION + index}/L.{len(page.docs) + 1}"
-                page.docs.append((symbol, "Cooperation with and assistance to Ukraine in the field of human rights"))
+                page.docs.append((symbol, "Cooperation with and assistance to Ukraine in human rights"))
                 touched.append(symbol)
             page.render()
             return touched

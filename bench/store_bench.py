@@ -1,0 +1,160 @@
+"""The diff store at scale: 100,000 items and 1,000,000 events bulk-inserted into state/schema.sql, then
+real `Store.apply` calls of a 200-item snapshot (some titles revised, a few drafts added each time)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from state.store import Store
+from watchers.base import Item, Snapshot
+from watchers.symbols import document_fields, parse_symbol
+
+CHANNEL = "telegram"
+PER_SOURCE = 200
+TITLES = (
+    "Situation of human rights in Belarus",
+    "The right to food",
+    "Freedom of opinion and expression",
+    "Human rights and climate change",
+    "Rights of the child",
+    "Safety of journalists",
+)
+_BATCH = 50_000
+_CHANGED = '{"title":["Old title","New title"]}'
+
+
+@dataclass(frozen=True)
+class StoreFigures:
+    items: int
+    events: int
+    build_seconds: float
+    db_mb: float
+    apply_ms: list[float]
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.apply_ms)
+
+    @property
+    def p95_ms(self) -> float:
+        return percentile(self.apply_ms, 95)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * pct // 100) - 1)]
+
+
+def _symbol(number: int) -> str:
+    session, serial = 1 + number % 60, 1 + number // 60
+    return f"A/HRC/{session}/L.{serial}" if serial <= 120 else f"A/HRC/{session}/{serial}"
+
+
+def _fields(symbol: str, title: str) -> dict[str, Any]:
+    parsed = parse_symbol(symbol)
+    assert parsed is not None, symbol
+    url = f"https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
+    return {**document_fields(parsed), "title": title, "url": url}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == _BATCH:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def build(path: Path, items: int, events: int) -> None:
+    """Items observed by sources of 200 each (src000 is the one measured), events with sent outbox rows."""
+    Store(path, channels=(CHANNEL,)).close()
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    keys = [_symbol(n) for n in range(items)]
+    docs = [_dumps(_fields(key, TITLES[n % len(TITLES)])) for n, key in enumerate(keys)]
+    stamp = base.isoformat(timespec="microseconds")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO items (key, kind, fields, first_seen, updated_at) VALUES (?, 'document', ?, ?, ?)",
+        ((key, doc, stamp, stamp) for key, doc in zip(keys, docs, strict=True)),
+    )
+    conn.executemany(
+        "INSERT INTO observations (source, key, kind, fields, first_seen, last_seen, missing)"
+        " VALUES (?, ?, 'document', ?, ?, ?, 0)",
+        ((f"src{n // PER_SOURCE:03d}", keys[n], docs[n], stamp, stamp) for n in range(items)),
+    )
+    conn.executemany(
+        "INSERT INTO sources (name, baseline_done, polls, last_success) VALUES (?, 1, 100, ?)",
+        ((f"src{s:03d}", stamp) for s in range(-(-items // PER_SOURCE))),
+    )
+
+    def event_rows() -> Iterator[tuple[Any, ...]]:
+        for e in range(events):
+            n = e % items
+            kind, changes = ("new", "{}") if e < items else ("changed", _CHANGED)
+            created = (base + timedelta(seconds=e)).isoformat(timespec="microseconds")
+            yield (e + 1, kind, keys[n], f"src{n // PER_SOURCE:03d}", docs[n], changes, created)
+
+    for chunk in _chunks(event_rows()):
+        conn.executemany(
+            "INSERT INTO events (id, type, key, item_kind, source, fields, changes, created_at)"
+            " VALUES (?, ?, ?, 'document', ?, ?, ?, ?)",
+            chunk,
+        )
+        conn.executemany(
+            "INSERT INTO outbox (event_id, channel, state, next_attempt_at, sent_at, external_id)"
+            " VALUES (?, ?, 'sent', ?, ?, ?)",
+            [(row[0], CHANNEL, row[6], row[6], str(row[0])) for row in chunk],
+        )
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def snapshots(runs: int) -> Iterator[Snapshot]:
+    """src000's 200 items; each snapshot revises 5 titles and adds 2 drafts (7 events)."""
+    current = {_symbol(n): _fields(_symbol(n), TITLES[n % len(TITLES)]) for n in range(PER_SOURCE)}
+    keys = list(current)
+    for run in range(runs):
+        for k in range(5):
+            key = keys[(run * 5 + k) % len(keys)]
+            current[key] = {**current[key], "title": f"{current[key]['title']} (rev. {run})"}
+        for k in range(2):
+            symbol = f"A/HRC/61/L.{500 + run * 2 + k}"
+            current[symbol] = _fields(symbol, "Cooperation with Georgia")
+        yield Snapshot(items=tuple(Item(key, "document", fields) for key, fields in current.items()))
+
+
+def measure_store(workdir: Path, items: int, events: int, runs: int) -> StoreFigures:
+    workdir.mkdir(parents=True)
+    path = workdir / "store.sqlite3"
+    start = time.perf_counter()
+    build(path, items, events)
+    build_seconds = time.perf_counter() - start
+    store = Store(path, channels=(CHANNEL,))
+    times = []
+    for snapshot in snapshots(runs):
+        start = time.perf_counter()
+        result = store.apply("src000", snapshot, datetime.now(UTC))
+        times.append((time.perf_counter() - start) * 1000)
+        assert len(result.events) == 7, result
+    store.close()
+    size = sum(p.stat().st_size for p in workdir.glob("store.sqlite3*"))
+    return StoreFigures(items, events, build_seconds, size / 2**20, times)
