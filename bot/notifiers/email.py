@@ -22,14 +22,14 @@ import json
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.email_digest import (
@@ -45,6 +45,10 @@ from bot.notifiers.base import Ack, DeliveryError, Notifier, NotifierConfig
 from bot.notifiers.registry import register
 from bot.smtp_send import SmtpFailure, SmtpSession, SmtpSettings
 from state.model import Event, OutboxEntry
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from state.vote_history import VoteHistory
 
 log = logging.getLogger("hrcwatch.email")
 
@@ -173,15 +177,27 @@ class OpenDigest:
         return json.dumps(self.__dict__, sort_keys=True)
 
 
+OnResult = Callable[[str, SmtpFailure | None], None]
+_PER_MESSAGE = frozenset({"recipient", "sender", "data"})
+
+
+def _collect_failures(into: list[str]) -> OnResult:
+    def collect(recipient: str, failure: SmtpFailure | None) -> None:
+        if failure is not None:
+            into.append(str(failure))
+
+    return collect
+
+
 @register
 class EmailNotifier(Notifier):
     kind = "email"
     Config = EmailConfig
 
-    def __init__(self, config: EmailConfig, runtime: Any):
+    def __init__(self, config: EmailConfig, runtime: Runtime):
         super().__init__(config, runtime)
         self._slot: datetime | None = None
-        self._history: Any = None
+        self._history: VoteHistory | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -241,32 +257,47 @@ class EmailNotifier(Notifier):
             vote_extras=self._vote_extras,
         )
 
+    async def _send_each(
+        self, recipients: Sequence[str], make: Callable[[str], EmailMessage], on_result: OnResult
+    ) -> None:
+        """One connection, one message per recipient, `on_result(recipient, failure or None)` after each.
+
+        A refusal of one recipient, sender or message is reported and the others still go; a failure of
+        the connection itself (connect, TLS, auth, timeout, drop) raises SmtpFailure and stops.
+        """
+        async with SmtpSession(self.config.smtp_settings()) as smtp:
+            for recipient in recipients:
+                try:
+                    await smtp.send(
+                        make(recipient), self.sender.addr_spec, parse_address(recipient).addr_spec
+                    )
+                except SmtpFailure as failure:
+                    if failure.kind not in _PER_MESSAGE:
+                        raise
+                    on_result(recipient, failure)
+                else:
+                    on_result(recipient, None)
+
     async def _send_pinned(self, digest: Digest, pin: OpenDigest) -> None:
         """Sends to every recipient still missing; records each acceptance at once."""
         store = self.runtime.store
         waiting = [r for r in self.config.recipients if r not in pin.delivered and r not in pin.refused]
         failures: list[str] = []
+
+        def record(recipient: str, failure: SmtpFailure | None) -> None:
+            if failure is None:
+                pin.delivered.append(recipient)
+            elif failure.kind == "recipient" and failure.permanent:
+                log.error("email digest %s: %s (not retried)", digest.digest_id, failure)
+                pin.refused[recipient] = str(failure)
+            else:
+                failures.append(str(failure))
+                return
+            store.set_meta(META_OPEN, pin.dump())
+
         if waiting:
             try:
-                async with SmtpSession(self.config.smtp_settings()) as smtp:
-                    for recipient in waiting:
-                        message = self._message(digest, recipient)
-                        try:
-                            await smtp.send(
-                                message, self.sender.addr_spec, parse_address(recipient).addr_spec
-                            )
-                        except SmtpFailure as failure:
-                            if failure.kind == "recipient" and failure.permanent:
-                                log.error("email digest %s: %s (not retried)", digest.digest_id, failure)
-                                pin.refused[recipient] = str(failure)
-                            elif failure.kind in ("recipient", "sender", "data"):
-                                failures.append(str(failure))
-                                continue
-                            else:
-                                raise
-                        else:
-                            pin.delivered.append(recipient)
-                        store.set_meta(META_OPEN, pin.dump())
+                await self._send_each(waiting, lambda r: self._message(digest, r), record)
             except SmtpFailure as failure:
                 failures.append(str(failure))
         if failures:
@@ -295,18 +326,9 @@ class EmailNotifier(Notifier):
         digest = self._plan([], digest_id_for([]) + slot.strftime("%Y%m%d%H%M"), slot)
         errors: list[str] = []
         try:
-            async with SmtpSession(self.config.smtp_settings()) as smtp:
-                for recipient in self.config.recipients:
-                    try:
-                        await smtp.send(
-                            self._message(digest, recipient),
-                            self.sender.addr_spec,
-                            parse_address(recipient).addr_spec,
-                        )
-                    except SmtpFailure as failure:
-                        if failure.kind not in ("recipient", "sender", "data"):
-                            raise
-                        errors.append(str(failure))
+            await self._send_each(
+                self.config.recipients, lambda r: self._message(digest, r), _collect_failures(errors)
+            )
         except SmtpFailure as failure:
             errors.append(str(failure))
         if errors:
@@ -333,16 +355,16 @@ class EmailNotifier(Notifier):
             log.warning("vote history unavailable for %s", event.key, exc_info=True)
         return chart, lines
 
-    async def send_test(self) -> str:
-        """`test-notify email`: a short message to every recipient; raises SmtpFailure on the first error."""
-        sent: list[str] = []
-        async with SmtpSession(self.config.smtp_settings()) as smtp:
-            for recipient in self.config.recipients:
-                await smtp.send(
-                    self._test_message(recipient), self.sender.addr_spec, parse_address(recipient).addr_spec
-                )
-                sent.append(recipient)
-        return f"email: test message accepted by {self.config.host} for {', '.join(sent)}"
+    async def test_message(self) -> str:
+        """`test-notify email`: a short message to every recipient; DeliveryError says what failed."""
+        refused: list[str] = []
+        try:
+            await self._send_each(self.config.recipients, self._test_message, _collect_failures(refused))
+        except SmtpFailure as failure:
+            raise DeliveryError(str(failure)) from None
+        if refused:
+            raise DeliveryError("; ".join(refused))
+        return f"test message accepted by {self.config.host} for {', '.join(self.config.recipients)}"
 
     def _test_message(self, recipient: str) -> EmailMessage:
         msg = EmailMessage(policy=MAIL_POLICY)
