@@ -169,11 +169,13 @@ class FakeTelegram:
     # -- the API ----------------------------------------------------------------------------------
 
     def _fault_for(self, method: str) -> Fault | None:
-        self.send_attempts += 1
-        if self.send_attempts in self.scheduled:
-            return self.scheduled.pop(self.send_attempts)
+        """Send methods take scheduled and unaddressed faults; getMe only faults addressed to it."""
+        if method in SEND_METHODS:
+            self.send_attempts += 1
+            if self.send_attempts in self.scheduled:
+                return self.scheduled.pop(self.send_attempts)
         for fault in self.faults:
-            if fault.method in (None, method):
+            if fault.method == method or (fault.method is None and method in SEND_METHODS):
                 self.faults.remove(fault)
                 return fault
         return None
@@ -195,15 +197,15 @@ class FakeTelegram:
     async def _answer(self, token: str, method: str, record: Request) -> tuple[int, dict[str, Any]]:
         if token != self.token:
             return _error(401, "Unauthorized")
-        if method == "getMe":
-            return 200, _ok(self._me())
         if method == "getUpdates":
             return 200, _ok(await self._get_updates(record.params))
-        if method not in SEND_METHODS:
+        if method not in SEND_METHODS and method != "getMe":
             return 200, _ok(True)
         fault = self._fault_for(method)
         if fault is not None:
             return await self._fault(fault)
+        if method == "getMe":
+            return 200, _ok(self._me())
         if record.chat_id in self.unknown_chats:
             return _error(400, "Bad Request: chat not found")
         if record.chat_id in self.blocked_chats:

@@ -210,3 +210,20 @@ async def test_test_message_says_what_failed(tmp_path: Path, monkeypatch: pytest
         s.fake.token = "other"
         with pytest.raises(DeliveryError, match="bad token"):
             await s.notifier.test_message()
+
+
+async def test_unreachable_at_start_is_retried_at_delivery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with telegram_setup(tmp_path, monkeypatch) as s:
+        await s.notifier.stop()
+        s.fake.fail("500", method="getMe")
+        await s.notifier.start(interactive=False)
+        assert s.notifier.app is None
+        s.apply([draft(1)])
+        await s.drain_all()
+        assert len(s.fake.sent(CHANNEL)) == 1
+        await s.notifier.stop()
+        s.fake.token = "revoked"
+        with pytest.raises(DeliveryError, match="bad token"):
+            await s.notifier.start()

@@ -163,6 +163,7 @@ class TelegramNotifier(Notifier):
         super().__init__(config, runtime)
         self.config: TelegramConfig = config
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self._interactive = False
         self.follows = Follows(runtime.store)
         self.history = VoteHistory(runtime.store.connection())
         runtime.store.connection().execute(_PARTS_SCHEMA)
@@ -192,10 +193,23 @@ class TelegramNotifier(Notifier):
         return builder.build()
 
     async def start(self, *, interactive: bool = True) -> None:
-        """Checks the token (getMe); with interactive and `commands`, also answers commands."""
+        """Checks the token (getMe); with interactive and `commands`, also answers commands.
+
+        A refused token raises DeliveryError: nothing can work until the operator fixes it. Telegram
+        being unreachable does not: the connection is retried when there is something to send.
+        """
+        self._interactive = interactive
+        try:
+            await self._connect()
+        except DeliveryError as exc:
+            if isinstance(exc.__cause__, InvalidToken):
+                raise
+            log.warning("%s; will retry at the next delivery", exc)
+
+    async def _connect(self) -> None:
         if self.app is not None:
             return
-        polling = interactive and self.config.commands
+        polling = self._interactive and self.config.commands
         app = self._build(polling)
         try:
             await app.initialize()
@@ -218,8 +232,7 @@ class TelegramNotifier(Notifier):
         await app.shutdown()
 
     async def _bot(self) -> Bot:
-        if self.app is None:
-            await self.start(interactive=False)
+        await self._connect()
         assert self.app is not None
         return self.app.bot
 
