@@ -50,10 +50,21 @@ def _wait(condition: object, timeout: float, what: str) -> None:
         time.sleep(0.005)
 
 
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of a running process (Linux), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
 def measure_latency(
     site: ListingSite, urls: list[str], workdir: Path, batches: int, batch: int
-) -> list[float]:
-    """Baseline by `bot poll`, then the daemon; each batch revises one title on `batch` pages."""
+) -> tuple[list[float], float]:
+    """Baseline by `bot poll`, then the daemon; each batch revises one title on `batch` pages.
+
+    Returns the latencies (s) and the daemon's peak RSS (MiB) after them.
+    """
     workdir.mkdir(parents=True)
     env = {**os.environ, TELEGRAM_ENV_VAR: TOKEN}
     with fake_telegram() as fake:
@@ -70,7 +81,7 @@ def measure_latency(
             for number in range(batches):
                 pages = [(number * batch + k) % len(site.pages) for k in range(batch)]
                 latencies += _one_batch(site, fake, pages)
-            return latencies
+            return latencies, peak_rss_mb(daemon.pid)
         finally:
             daemon.send_signal(signal.SIGTERM)
             daemon.wait(20)

@@ -143,11 +143,12 @@ def run(quick: bool, base: Path, say: Callable[[str], None]) -> list[Row]:
         ]
 
         say("latency: daemon + fake Telegram ...")
-        latencies = measure_latency(site, urls, base / "latency", batches, 10)
+        latencies, daemon_rss = measure_latency(site, urls, base / "latency", batches, 10)
         rows += [
             _info(f"change -> Telegram p50 (n={len(latencies)})", _median(latencies) * 1000, "ms", 0),
             _at_most("change -> Telegram p95", percentile(latencies, 95), 1.0, "s", 3),
             _info("change -> Telegram max", max(latencies) * 1000, "ms", 0),
+            _info("peak RSS, daemon (`bot run`, Telegram on) after the latency runs", daemon_rss, "MiB", 0),
         ]
 
     if side:
