@@ -92,7 +92,10 @@ def entry_date(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
+            except (OverflowError, OSError, ValueError):
+                return None
     return None
 
 
