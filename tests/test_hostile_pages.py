@@ -375,3 +375,218 @@ def test_a_feed_declaring_entities_is_refused(entity: str, httpserver: HTTPServe
     run = poll(config)
     sources = assert_healthy_unaffected(run, config, tmp_path)
     assert_named_failure(run, sources, "parse_error", "feed declares entities; refused")
+
+
+# -- encodings ----------------------------------------------------------------------------------------
+
+_COTE = "Situation of human rights in Côte d’Ivoire"
+_BAD_BYTES = b" \xff\xfe\xc3 "  # never valid UTF-8: two stray bytes and a lone lead byte
+
+
+def _html_row(symbol: str, title: bytes) -> bytes:
+    return f'<tr><td><a href="/docs/{symbol}">{symbol}</a></td><td>'.encode() + title + b"</td></tr>"
+
+
+def _page(rows: bytes, meta: str = "") -> bytes:
+    return (
+        f"<!DOCTYPE html><html><head>{meta}</head><body><table>".encode() + rows + b"</table></body></html>"
+    )
+
+
+def _feed(title: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>UN documents</title>'
+        b"<item><title>A/HRC/61/L.62 " + title + b"</title><link>https://docs.un.org/A/HRC/61/L.62</link>"
+        b"</item></channel></rss>"
+    )
+
+
+def _encoding_case(case: str) -> tuple[str, bytes, str, str]:
+    """kind, body, Content-Type, stored key for each encoding case."""
+    cote = _COTE.encode()
+    if case == "invalid-utf8-html":
+        return (
+            "symbols",
+            _page(_html_row("A/HRC/61/L.61", cote + _BAD_BYTES + b"end")),
+            "utf-8",
+            "A/HRC/61/L.61",
+        )
+    if case == "invalid-utf8-feed":
+        return "un_documents_feed", _feed(cote + _BAD_BYTES + b"end"), "utf-8", "A/HRC/61/L.62"
+    if case == "meta-contradicts-header":
+        meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        return "symbols", _page(_html_row("A/HRC/61/L.63", cote), meta), "utf-8", "A/HRC/61/L.63"
+    return (
+        "symbols",
+        _page(_html_row("A/HRC/61/L.64", cote), '<meta charset="x-bogus">'),
+        "x-no-such",
+        ("A/HRC/61/L.64"),
+    )
+
+
+_MOJIBAKE = "bug: {where} decodes the whole page as windows-1252 (or the <meta> charset) instead of UTF-8"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "invalid-utf8-html",
+        pytest.param(
+            "invalid-utf8-feed",
+            marks=pytest.mark.xfail(
+                strict=True, reason=_MOJIBAKE.format(where="watchers/pages.py load_feed (feedparser)")
+            ),
+        ),
+        pytest.param(
+            "meta-contradicts-header",
+            marks=pytest.mark.xfail(
+                strict=True, reason=_MOJIBAKE.format(where="watchers/pages.py load_html (ignores the header)")
+            ),
+        ),
+        "unknown-charset-name",
+    ],
+)
+def test_bad_bytes_and_wrong_charsets_parse_with_replacement_characters(
+    case: str, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """Invalid UTF-8 in a title becomes U+FFFD and the rest of the title stays readable ("Côte d’Ivoire",
+    not "CÃ´te dâ€™Ivoire"); a wrong or unknown declared charset does not garble a UTF-8 page."""
+    kind, body, charset, key = _encoding_case(case)
+    content_type = ("application/rss+xml" if kind != "symbols" else "text/html") + f"; charset={charset}"
+    httpserver.expect_request("/page").respond_with_data(body, content_type=content_type)
+    config = with_healthy(httpserver, tmp_path, kind, "/page")
+    run = poll(config)
+    sources = assert_healthy_unaffected(run, config, tmp_path)
+    assert run.returncode == 0 and sources["hostile"]["last_outcome"] == "ok"
+    title = stored(tmp_path)[key]["title"]
+    assert _COTE in title, title
+    assert ("\ufffd" in title) == case.startswith("invalid"), title
+    (alert,) = alerts_of(tmp_path, "hostile")
+    assert _COTE in alert.text
+
+
+# -- a feed of 10,000 items ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FloodRun:
+    run: PollRun
+    sources: dict[str, dict[str, Any]]
+    items: dict[str, dict[str, Any]]
+    alerts: list[Alert]
+
+
+@pytest.fixture(scope="module")
+def flood(make_httpserver: HTTPServer, tmp_path_factory: pytest.TempPathFactory) -> FloodRun:
+    """One poll of a 10,000-entry feed (each entry a new draft) followed by the healthy listing."""
+    entries = "".join(
+        f"<item><title>A/HRC/{50 + i // 5000}/L.{i % 5000 + 1} Draft number {i}</title>"
+        f"<link>https://docs.un.org/{i}</link></item>"
+        for i in range(10_000)
+    )
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>HRC</title>{entries}</channel></rss>'
+    server, tmp_path = make_httpserver, tmp_path_factory.mktemp("flood")
+    server.clear()
+    server.expect_request("/feed").respond_with_data(body, content_type="application/rss+xml")
+    config = with_healthy(server, tmp_path, "un_documents_feed", "/feed")
+    run = poll(config)
+    server.clear()
+    return FloodRun(run, status(config), stored(tmp_path), alerts(tmp_path))
+
+
+def test_a_feed_of_10000_items_is_capped_at_2000_documents(flood: FloodRun) -> None:
+    """The symbols reader keeps the first 2,000 documents of a page (watchers/symbols_page.MAX_ITEMS)
+    and drops the rest; the poll stays within the budget and the other source is polled normally."""
+    assert flood.run.returncode == 0 and "Traceback" not in flood.run.stderr
+    assert flood.run.seconds < BUDGET_S, f"the poll took {flood.run.seconds:.1f}s"
+    assert flood.sources["hostile"]["last_outcome"] == "ok" and flood.sources["hostile"]["items"] == 2000
+    assert flood.sources["healthy"]["last_outcome"] == "ok" and flood.sources["healthy"]["items"] == 3
+    assert "A/HRC/50/L.1" in flood.items and "A/HRC/50/L.2000" in flood.items
+    assert "A/HRC/50/L.2001" not in flood.items and "A/HRC/51/L.1" not in flood.items
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the outbox is one FIFO per channel and a drain sends at most 500 rows "
+    "(state/store.py Store.pending limit=500): 2,000 alerts from one source hold back every other source",
+)
+def test_a_flood_of_2000_alerts_does_not_hold_back_another_sources_alerts(flood: FloodRun) -> None:
+    """The healthy source's three new drafts reach the console in the same poll as the flood."""
+    healthy = [a for a in flood.alerts if a.source == "healthy"]
+    assert [a.text.splitlines()[0] for a in healthy] == [f"New document {s}" for s, _ in HEALTHY]
+
+
+# -- a 10 KB symbol -----------------------------------------------------------------------------------
+
+_LONG_L = "A/HRC/61/L." + "1" * 10_000
+_LONG_PATH = "A/HRC/" + "1/" * 5000
+
+
+@pytest.mark.parametrize("kind", ["symbols", "undl_records"])
+def test_a_10_kb_symbol_gives_no_giant_key(kind: str, httpserver: HTTPServer, tmp_path: Path) -> None:
+    """No hang and no 10 KB key: only real symbols become items; stored keys and titles stay short."""
+    if kind == "symbols":
+        rows = _html_row(_LONG_L, b"Ten thousand digits") + _html_row("A/HRC/61/L.71", _LONG_PATH.encode())
+        body, content_type = _page(rows), "text/html"
+    else:
+        records = (FIXTURES / "records.xml").read_text(encoding="utf-8")
+        body = records.replace("A/HRC/61/L.41", _LONG_L).replace("A/HRC/61/L.42", _LONG_PATH).encode()
+        content_type = "application/xml"
+    httpserver.expect_request("/page").respond_with_data(body, content_type=content_type)
+    config = with_healthy(httpserver, tmp_path, kind, "/page")
+    run = poll(config)
+    sources = assert_healthy_unaffected(run, config, tmp_path)
+    items = stored(tmp_path)
+    if kind == "symbols":
+        assert run.returncode == 0 and sources["hostile"]["last_outcome"] == "ok"
+        assert "A/HRC/61/L.71" in items
+    else:
+        # Neither record carries a symbol (parse_symbol refuses over 200 characters): a page of
+        # records without one is the "suddenly empty" case, which the store calls broken.
+        assert sources["hostile"]["last_outcome"] in ("ok", "broken") and items == {}
+    assert all(len(key) <= 64 for key in items), [key[:80] for key in items]
+    assert all(len(str(f.get("title", ""))) <= 300 for f in items.values())
+    assert all(len(a.text) < 2000 for a in alerts(tmp_path))
+
+
+# -- HTML and CRLF injection in titles ----------------------------------------------------------------
+
+_INJECTED = (
+    "<script>alert(1)</script> <b>bold</b> </a> &amp; Co.\r\nBcc: victim@example.org\r\n\r\n"
+    "[2026-01-01 00:00 UTC] #999 new (forged)\nForged alert"
+)
+# What a reader must see, literally: markup as text, the entity as written, line breaks as spaces.
+_SHOWN = (
+    "<script>alert(1)</script> <b>bold</b> </a> &amp; Co. Bcc: victim@example.org [2026-01-01 00:00 UTC] #999"
+)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+@pytest.mark.parametrize("kind", ["symbols", "un_documents_feed"])
+def test_markup_and_crlf_in_a_title_are_shown_as_plain_text(
+    kind: str, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A title made of escaped markup and CR/LF reaches the alert as literal text on one line: no
+    header line ("Bcc:") and no forged alert block; the page's own <script> is dropped, not shown."""
+    if kind == "symbols":
+        title = _escape(_INJECTED) + " <b>real markup</b><script>alert(2)</script>"
+        body, content_type = _page(_html_row("A/HRC/61/L.81", title.encode())), "text/html; charset=utf-8"
+    else:
+        body, content_type = _feed(_escape(_INJECTED).encode()), "application/rss+xml"
+    httpserver.expect_request("/page").respond_with_data(body, content_type=content_type)
+    config = with_healthy(httpserver, tmp_path, kind, "/page")
+    run = poll(config)
+    sources = assert_healthy_unaffected(run, config, tmp_path)
+    assert run.returncode == 0 and sources["hostile"]["last_outcome"] == "ok"
+    (key,) = stored(tmp_path)
+    title = stored(tmp_path)[key]["title"]
+    assert _SHOWN in title and "\r" not in title and "\n" not in title, repr(title)
+    assert "alert(2)" not in title
+    assert [a.source for a in alerts(tmp_path)].count("forged") == 0
+    (alert,) = alerts_of(tmp_path, "hostile")
+    lines = alert.text.splitlines()
+    assert any(_SHOWN in line for line in lines), alert.text
+    assert not any(line.lstrip().lower().startswith(("bcc:", "[2026-")) for line in lines)
