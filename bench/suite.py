@@ -159,7 +159,7 @@ def run(quick: bool, base: Path, say: Callable[[str], None]) -> list[Row]:
 
     say(f"store: building {items:,} items / {events:,} events ...")
     store = measure_store(base / "store", items, events, runs=20)
-    scale = f"{items // 1000}k items, {events // 1000}k events"
+    scale = f"{items:,} items, {events:,} events"
     rows += [
         _info(f"store apply, 200-item snapshot, median of 20 ({scale})", store.median_ms, "ms", 1),
         _at_most(f"store apply, 200-item snapshot, p95 of 20 ({scale})", store.p95_ms, 50, "ms", 1),
