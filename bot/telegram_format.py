@@ -33,6 +33,11 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _valid(text: str) -> str:
+    """Joins split surrogate pairs, replaces lone ones (JSON may hold "\\ud800"): they cannot be sent."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of a message: plain text, optionally bold or italic, or a link labelled `text`."""
@@ -40,6 +45,10 @@ class Line:
     text: str
     style: Style = ""
     href: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _valid(self.text))
+        object.__setattr__(self, "href", _valid(self.href))
 
     def html(self) -> str:
         body = html.escape(self.text, quote=False)
