@@ -13,8 +13,9 @@ from bot.runtime import PollReport
 from state.model import Event
 from state.store import Store
 from state.vote_history import VoteHistory, compare
-from watchers.base import PageFetcher, PollContext, Snapshot, SourceError, Watcher
+from watchers.base import Item, PageFetcher, PollContext, Snapshot, SourceError, Watcher, merge_items
 from watchers.registry import load_kinds
+from watchers.votes.items import vote_item
 from watchers.votes.model import Vote
 
 log = logging.getLogger("hrcwatch.poller")
@@ -24,15 +25,23 @@ def make_watcher(source: SourceConfig) -> Watcher:
     return load_kinds()[source.kind](source.name, source.url, source.options)
 
 
-def annotate_votes(snapshot: Snapshot, history: VoteHistory) -> Snapshot:
-    """Adds to each vote the change since the previous vote on its initiative, and records it in the history.
+def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:
+    """Joins each vote to its draft, adds the change since the previous vote on its initiative, and
+    records it in the history.
 
+    A vote reported with only its adopted symbol is re-keyed to the draft when the store knows the pair
+    (an OHCHR session page or a catalogue record said so), so two sources give one vote item.
     Recording first is safe: `previous` never returns the vote itself, so a retry annotates the same way.
     """
-    items = []
+    history = VoteHistory(store.connection())
+    items: dict[str, Item] = {}
     for item in snapshot.items:
         if item.kind == "vote":
             vote = Vote.from_json(item.fields)
+            adopted = store.item(vote.symbol) if vote.symbol and not vote.draft_symbol else None
+            if adopted is not None and isinstance(adopted.fields.get("draft"), str):
+                vote = vote.with_changes(draft_symbol=adopted.fields["draft"])
+                item = vote_item(vote) or item
             previous = history.previous(vote)
             fields = dict(item.fields)
             if previous is not None:
@@ -40,8 +49,8 @@ def annotate_votes(snapshot: Snapshot, history: VoteHistory) -> Snapshot:
                 fields["since_previous"] = compare(previous, vote).lines()
             history.add(vote)
             item = dataclasses.replace(item, fields=fields)
-        items.append(item)
-    return dataclasses.replace(snapshot, items=tuple(items))
+        items[item.key] = merge_items(items[item.key], item) if item.key in items else item
+    return dataclasses.replace(snapshot, items=tuple(items.values()))
 
 
 def poll_source(
@@ -63,7 +72,7 @@ def poll_source(
         _count_poll(source.name, "parse_error")
         return PollReport(source.name, False, "parse_error", message)
     if any(item.kind == "vote" for item in snapshot.items):
-        snapshot = annotate_votes(snapshot, VoteHistory(store.connection()))
+        snapshot = annotate_votes(snapshot, store)
     result = store.apply(source.name, snapshot, now, announce_existing=source.announce_existing)
     ok = result.outcome != "broken"
     _count_poll(source.name, result.outcome)

@@ -26,7 +26,7 @@ def test_a_new_vote_is_compared_with_the_previous_one_and_recorded(tmp_path: Pat
     data["abstain"] += 2
     item = Item("vote:A/HRC/RES/52/99", "vote", data)
 
-    annotated = annotate_votes(Snapshot(items=(item,)), history)
+    annotated = annotate_votes(Snapshot(items=(item,)), store)
     (fields,) = [i.fields for i in annotated.items]
     assert fields["previous_vote"] == {"symbol": "A/HRC/RES/46/13", "date": "2021-03-23"}
     text = "\n".join(fields["since_previous"])
@@ -36,3 +36,17 @@ def test_a_new_vote_is_compared_with_the_previous_one_and_recorded(tmp_path: Pat
     assert [v.key_symbol for v in VoteHistory(store.connection()).search("A/HRC/RES/52/99")][-1] == (
         "A/HRC/RES/52/99"
     ), "the new vote joins the history, so the next one compares with it"
+
+
+def test_a_vote_known_only_by_its_resolution_joins_its_draft(tmp_path: Path):
+    store = Store(tmp_path / "s.sqlite3", channels=("console",))
+    now = datetime.now(UTC)
+    adopted = Item("A/HRC/RES/61/26", "document", {"symbol": "A/HRC/RES/61/26", "draft": "A/HRC/61/L.14"})
+    store.apply("session-page", Snapshot(items=(adopted,)), now)
+    history = VoteHistory(store.connection())
+    (vote,) = [v for v in history.shipped() if v.symbol == "A/HRC/RES/46/13"]
+    data = {**vote.to_json(), "symbol": "A/HRC/RES/61/26", "draft_symbol": None, "date": "2026-03-30"}
+    annotated = annotate_votes(Snapshot(items=(Item("vote:A/HRC/RES/61/26", "vote", data),)), store)
+    (item,) = annotated.items
+    assert item.key == "vote:A/HRC/61/L.14", "the same key the press report of the draft uses"
+    assert item.fields["draft_symbol"] == "A/HRC/61/L.14"

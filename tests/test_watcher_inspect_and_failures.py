@@ -52,10 +52,10 @@ EXPECTED = {
     ("ohchr_session", "ohchr_res_dec_stat_session48_old.html"): [
         "A/HRC/48/L.4",
         "A/HRC/RES/48/5",
-        "vote:A/HRC/RES/48/5",
+        "vote:A/HRC/48/L.4",
         "A/HRC/48/L.23/Rev.1",
         "A/HRC/RES/48/13",
-        "vote:A/HRC/RES/48/13",
+        "vote:A/HRC/48/L.23/Rev.1",
         "A/HRC/RES/48/25",
         "A/HRC/48/L.11",
         "vote:A/HRC/48/L.11",

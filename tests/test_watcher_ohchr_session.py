@@ -52,7 +52,7 @@ def test_new_layout_adopted_texts_and_votes() -> None:
     assert res["draft"] == "A/HRC/51/L.9" and res["status"] == "adopted_by_vote"
     assert items["A/HRC/DEC/51/115"]["draft"] == "A/HRC/51/L.2"
     assert items["A/HRC/PRST/51/1"]["status"] == "read_out"
-    vote = items["vote:A/HRC/RES/51/7"]
+    vote = items["vote:A/HRC/51/L.9"]
     assert (vote["outcome"], vote["yes"], vote["no"], vote["abstain"]) == ("adopted", 29, 13, 5)
     assert vote["draft_symbol"] == "A/HRC/51/L.9" and vote["checks"]["session"] == "51"
     rejected = items["vote:A/HRC/51/L.20"]
@@ -75,7 +75,7 @@ def test_old_layout() -> None:
     assert "draft" not in items["A/HRC/RES/48/25"]
     assert items["A/HRC/DEC/48/115"]["series"] == "DEC"
     assert items["A/HRC/RES/48/5"]["url"].endswith("/Session48/Documents/A_HRC_RES_48_5.docx")
-    assert items["vote:A/HRC/RES/48/13"]["yes"] == 43
+    assert items["vote:A/HRC/48/L.23/Rev.1"]["yes"] == 43
 
 
 @pytest.mark.parametrize(

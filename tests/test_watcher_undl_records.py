@@ -66,11 +66,11 @@ def test_voting_records_give_statuses_and_votes() -> None:
     assert items["A/HRC/61/L.2"]["resolution"] == "A/HRC/RES/61/6"
     assert items["A/HRC/RES/61/34"]["draft"] == "A/HRC/61/L.6/Rev.1"
     assert items["A/HRC/61/L.2"]["record_url"] == "https://searchlibrary.ohchr.org/record/35381"
-    vote = items["vote:A/HRC/RES/61/6"]
+    vote = items["vote:A/HRC/61/L.2"]
     assert (vote["yes"], vote["no"], vote["abstain"], vote["non_voting"]) == (28, 17, 1, 1)
     assert vote["draft_symbol"] == "A/HRC/61/L.2"
     assert vote["roll_call"]["BOL"] == "not_voting" and len(vote["roll_call"]) == 47
-    assert "vote:A/HRC/RES/61/34" not in items
+    assert "vote:A/HRC/61/L.6/Rev.1" not in items and "vote:A/HRC/RES/61/34" not in items
 
 
 @pytest.mark.parametrize(

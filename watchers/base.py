@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-ItemKind = Literal["document", "vote", "meeting"]
+ItemKind = Literal["document", "vote", "meeting", "article"]
 
 FetchOutcome = Literal[
     "ok",
@@ -34,7 +34,8 @@ class Item:
     """One thing a source reports. `key` is global: the same document seen by two sources is one item.
 
     Documents are keyed by their normalised symbol ("A/HRC/61/L.13/Rev.1"), votes by "vote:" plus the
-    adopted or draft symbol, meetings by "meeting:" plus their asset id. `fields` must be JSON-serialisable.
+    draft (or adopted) symbol, meetings by "meeting:" plus their asset id, press articles by "article:"
+    plus their link. `fields` must be JSON-serialisable.
     """
 
     key: str

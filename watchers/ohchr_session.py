@@ -18,6 +18,7 @@ from watchers.registry import register
 from watchers.symbols import Series, Symbol, find_symbols, parse_adopted_number, remove_symbols
 from watchers.symbols_page import document_item
 from watchers.votes.action_text import ActionResult, parse_action_text
+from watchers.votes.items import vote_item
 from watchers.votes.lexicon import find_date
 from watchers.votes.model import Vote
 
@@ -63,7 +64,7 @@ def _vote_item(
     outcome = _VOTE_OUTCOMES.get(result.status)
     if outcome is None or result.yes is None or result.no is None:
         return None
-    key_symbol = adopted or draft
+    key_symbol = draft or adopted
     assert key_symbol is not None
     vote = Vote(
         symbol=adopted.normalised if adopted else None,
@@ -78,7 +79,7 @@ def _vote_item(
         checks={"tallies": "stated in the action text, no roll-call"},
         source=source,
     )
-    return Item(key=f"vote:{key_symbol.normalised}", kind="vote", fields=vote.to_json())
+    return vote_item(vote)
 
 
 def row_items(cells: list[Tag], series: Series, page: Page) -> list[Item] | None:

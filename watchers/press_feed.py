@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup
 from watchers.base import Item, Page, Watcher
 from watchers.pages import absolute, clean_text, entry_date, load_feed
 from watchers.registry import register
-from watchers.symbols import find_symbols, parse_symbol
+from watchers.symbols import find_symbols
+from watchers.votes.items import vote_item
 from watchers.votes.parse_text import parse_vote_texts
 
 MAX_ARTICLE = 50_000
@@ -70,7 +71,7 @@ def article_items(entry: Any, page: Page) -> list[Item]:
         "summary": clean_text(text, 500),
         "feed": page.url,
     }
-    items = [Item(key=f"article:{url}", kind="document", fields=fields)]
+    items = [Item(key=f"article:{url}", kind="article", fields=fields)]
     published = (fields["date"] or "")[:10] or None
     for sentence in sentences:
         items.extend(_sentence_votes(sentence, url, published))
@@ -81,11 +82,11 @@ def _sentence_votes(sentence: str, url: str, published: str | None) -> list[Item
     """Votes one sentence reports with a Council symbol and both tallies (one sentence, one vote)."""
     items = []
     for vote in parse_vote_texts(sentence):
-        symbol = parse_symbol(vote.key_symbol or "")
-        if symbol is None or vote.yes is None or vote.no is None:
+        if vote.yes is None or vote.no is None:
             continue
-        fields = vote.with_changes(source=url, date=vote.date or published).to_json()
-        items.append(Item(key=f"vote:{symbol.normalised}", kind="vote", fields=fields))
+        item = vote_item(vote.with_changes(source=url, date=vote.date or published))
+        if item is not None:
+            items.append(item)
     return items
 
 

@@ -18,6 +18,7 @@ from watchers.registry import register
 from watchers.sponsors import split_sponsors
 from watchers.symbols import Symbol, find_symbols, parse_symbol
 from watchers.symbols_page import document_item
+from watchers.votes.items import vote_item
 from watchers.votes.marc import parse_voting_records
 
 _PDF_LANG = re.compile(r"-([A-Z]{2})\.pdf$", re.IGNORECASE)
@@ -112,17 +113,12 @@ def voting_items(record: Record, symbol: Symbol, page: Page) -> list[Item]:
 
 
 def vote_items(page: Page) -> list[Item]:
-    """Recorded votes, as the votes model reads them, keyed "vote:" + adopted (or draft) symbol."""
+    """Recorded votes, as the votes model reads them (keyed as `vote_item` says)."""
     try:
         votes = parse_voting_records(page.body)
     except ValueError as exc:
         raise ParseError(f"{page.url}: {exc}") from None
-    items = []
-    for vote in votes:
-        symbol = parse_symbol(vote.key_symbol or "")
-        if symbol is not None:
-            items.append(Item(key=f"vote:{symbol.normalised}", kind="vote", fields=vote.to_json()))
-    return items
+    return [item for vote in votes if (item := vote_item(vote)) is not None]
 
 
 def parse_marc_page(page: Page) -> list[Item]:

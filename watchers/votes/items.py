@@ -1,0 +1,16 @@
+"""How a vote becomes an item: one key per vote, whichever source reports it."""
+
+from __future__ import annotations
+
+from watchers.base import Item
+from watchers.symbols import parse_symbol
+from watchers.votes.model import Vote
+
+
+def vote_item(vote: Vote) -> Item | None:
+    """Keyed by the draft symbol when known (what reports name on the day of the vote), else the adopted
+    one; the poller re-keys an adopted-only vote to its draft when the store knows the pair."""
+    symbol = parse_symbol(vote.draft_symbol or vote.symbol or "")
+    if symbol is None:
+        return None
+    return Item(key=f"vote:{symbol.normalised}", kind="vote", fields=vote.to_json())
