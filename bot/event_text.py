@@ -16,8 +16,11 @@ _STATUS_WORDS = {
     "adopted_without_vote": "adopted without a vote",
     "adopted_by_vote": "adopted by a recorded vote",
     "rejected": "rejected",
+    "rejected_by_vote": "rejected by a recorded vote",
     "withdrawn": "withdrawn",
     "not_considered": "not considered",
+    "read_out": "read out by the President",
+    "other": "acted on",
 }
 _MAX_FIELD = 600
 # A title is what a reader came for: kept whole (a channel splits long messages), bounded against garbage.
@@ -44,8 +47,8 @@ def _status(value: Any) -> str:
     return _STATUS_WORDS.get(str(value), str(value).replace("_", " "))
 
 
-def _links(fields: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    labels = (("url", "Document"), ("pdf_url", "PDF"), ("asset_url", "Webcast"), ("record_url", "Record"))
+def _links(fields: Mapping[str, Any], url_label: str = "Document") -> tuple[tuple[str, str], ...]:
+    labels = (("url", url_label), ("pdf_url", "PDF"), ("record_url", "Record"))
     return tuple(
         (label, str(fields[name]))
         for name, label in labels
@@ -62,15 +65,9 @@ def _document(event: Event) -> EventText:
         sponsors = f["sponsors"]
         lines.append("Sponsors: " + _short(", ".join(sponsors) if isinstance(sponsors, list) else sponsors))
     if event.type == "new":
-        base = f.get("revision_of") or (f.get("family") if f.get("family") not in (None, symbol) else None)
-        if base:
-            suffix = symbol[len(str(f.get("family", ""))) + 1 :] if f.get("family") else symbol
-            headline = f"{_short(f.get('family') or base)} revised: {suffix or symbol}"
-            lines.insert(0, f"{symbol} supersedes {_short(base)}")
-        elif f.get("status"):
-            headline = f"{symbol} {_status(f['status'])}"
-        else:
-            headline = f"New document {symbol}"
+        headline = _new_document_headline(symbol, f)
+        if f.get("revision_of"):
+            lines.insert(0, f"{symbol} replaces {_short(f['revision_of'])}")
     elif event.type == "removed":
         headline = f"{symbol} no longer listed by {event.source}"
     elif "status" in event.changes:
@@ -81,6 +78,20 @@ def _document(event: Event) -> EventText:
         lines.append(_short(f["action"]))
     lines.extend(_change_lines(event, skip={"status", "action"} if "status" in event.changes else set()))
     return EventText(headline, tuple(lines), _links(f))
+
+
+def _new_document_headline(symbol: str, f: Mapping[str, Any]) -> str:
+    """A revision, addendum or corrigendum is news about its draft, not an unrelated new document."""
+    family = _short(f.get("family") or symbol)
+    if f.get("revision_of"):
+        return f"{family} revised: {symbol.removeprefix(family + '/') or symbol}"
+    if f.get("addendum_to"):
+        return f"Addendum to {_short(f['addendum_to'])}: {symbol}"
+    if f.get("corrigendum_to"):
+        return f"Corrigendum to {_short(f['corrigendum_to'])}: {symbol}"
+    if f.get("status"):
+        return f"{symbol} {_status(f['status'])}"
+    return f"New draft {symbol}" if f.get("is_draft") else f"New document {symbol}"
 
 
 def _change_lines(event: Event, skip: set[str]) -> list[str]:
@@ -103,8 +114,16 @@ def _vote(event: Event) -> EventText:
     lines.append(
         f"In favour {f.get('yes', '?')}, against {f.get('no', '?')}, abstaining {f.get('abstain', '?')}"
     )
-    lines.extend(_short(w) for w in f.get("warnings", [])[:5])
-    lines.extend(_change_lines(event, skip=set()))
+    previous = f.get("previous_vote") or {}
+    if f.get("since_previous"):
+        when = previous.get("date") or "undated"
+        lines.append(f"Since the previous vote ({_short(previous.get('symbol'))}, {when}):")
+        lines.extend(_short(line) for line in f["since_previous"][:20])
+    checks = f.get("checks") or {}
+    if checks.get("source"):
+        lines.append(f"Source: {_short(checks['source'])}")
+    lines.extend(f"Warning: {_short(w)}" for w in f.get("warnings", [])[:5])
+    lines.extend(_change_lines(event, skip={"since_previous", "previous_vote", "roll_call", "checks"}))
     return EventText(f"{symbol} {outcome} ({tallies})", tuple(lines), _links(f))
 
 
@@ -117,7 +136,15 @@ def _meeting(event: Event) -> EventText:
     if f.get("summary_record"):
         lines.append(f"Summary record: {_short(f['summary_record'])}")
     lines.extend(_change_lines(event, skip={"live"}))
-    return EventText(headline, tuple(lines), _links(f))
+    return EventText(headline, tuple(lines), _links(f, "Webcast"))
+
+
+def _article(event: Event) -> EventText:
+    f = event.fields
+    lines = [f"Reports: {_short(s)}" for s in (f.get("vote_sentences") or [])[:5]]
+    if f.get("symbols"):
+        lines.append("Documents named: " + _short(", ".join(f["symbols"])))
+    return EventText(f"Press: {_title(f.get('title') or event.key)}", tuple(lines), _links(f, "Article"))
 
 
 def _health(event: Event) -> EventText:
@@ -158,6 +185,8 @@ def describe(event: Event) -> EventText:
         return _vote(event)
     if event.item_kind == "meeting":
         return _meeting(event)
+    if event.item_kind == "article":
+        return _article(event)
     return _document(event)
 
 

@@ -79,10 +79,10 @@ class Chunk:
         return "\n".join(line.plain() for line in self.lines)
 
 
-def event_lines(text: EventText, extra: Sequence[str] = ()) -> list[Line]:
-    """Headline in bold, then the detail lines and `extra` lines, then one link per line."""
+def event_lines(text: EventText) -> list[Line]:
+    """Headline in bold, then the detail lines, then one link per line."""
     lines = [Line(text.headline, "b")]
-    lines.extend(Line(line) for line in (*text.lines, *extra) if line)
+    lines.extend(Line(line) for line in text.lines if line)
     lines.extend(Line(label, href=url) for label, url in text.links)
     return lines
 

@@ -14,6 +14,7 @@ from typing import Any
 from bot.config import AppConfig, load_config
 from bot.daemon import Bot, open_store
 from bot.logging_setup import setup_logging
+from bot.notifiers.base import DeliveryError
 from bot.typed_config import ConfigError, from_table
 from state.lock import StoreLock, StoreLocked
 from watchers.base import Page, SourceError
@@ -67,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with _locked(config):
             store = open_store(config)
             asyncio.run(_serve(config, store))
-    except StoreLocked as exc:
+    except (StoreLocked, DeliveryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -86,7 +87,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
         with _locked(config):
             store = open_store(config)
             reports = asyncio.run(_poll(config, store, args.source))
-    except StoreLocked as exc:
+    except (StoreLocked, DeliveryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     failed = [r for r in reports if not r.ok]

@@ -51,10 +51,9 @@ from bot.telegram_format import (
     event_lines,
     split,
 )
-from bot.telegram_votes import vote_extras
+from bot.vote_picture import vote_png
 from state.follows import Follows
 from state.model import Event, OutboxEntry
-from state.vote_history import VoteHistory
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -165,7 +164,6 @@ class TelegramNotifier(Notifier):
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._interactive = False
         self.follows = Follows(runtime.store)
-        self.history = VoteHistory(runtime.store.connection())
         runtime.store.connection().execute(_PARTS_SCHEMA)
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -299,8 +297,8 @@ class TelegramNotifier(Notifier):
 
     def parts(self, event: Event) -> list[Part]:
         """The post for one event: text messages, or for a vote its chart with the text as caption."""
-        extra, photo = vote_extras(event, self.history) if event.item_kind == "vote" else ((), None)
-        lines = event_lines(describe(event), extra)
+        photo = vote_png(event)
+        lines = event_lines(describe(event))
         if photo is None:
             return [Part(chunk) for chunk in split(lines)]
         chunks = split(lines, MESSAGE_LIMIT, first_limit=CAPTION_LIMIT)
@@ -345,7 +343,7 @@ class TelegramNotifier(Notifier):
         """Personal alerts, best effort: never raises, so the channel is neither blocked nor repeated."""
         for user_id, follows in self.follows.followers(event).items():
             because = "You follow " + ", ".join(f.label for f in follows)
-            lines = event_lines(describe(event), (because,))
+            lines = [*event_lines(describe(event)), Line(because)]
             try:
                 for chunk in split(lines):
                     await self._send(bot, str(user_id), Part(chunk))
