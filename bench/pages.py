@@ -49,23 +49,19 @@ class ListingSite:
             page.render()
         return site
 
-    def change(self, index: int, titles: int = 1, added: int = 0) -> list[str]:
-        """Revises `titles` titles and adds `added` drafts; returns the symbols it touched."""
+    def change(self, index: int, titles: int = 1, added: int = 0) -> None:
+        """Revises `titles` titles (a " (rev. n)" suffix) and adds `added` drafts."""
         with self.lock:
             page = self.pages[index]
-            touched = []
             for _ in range(titles):
                 row = page.edits % len(page.docs)
                 symbol, title = page.docs[row]
                 page.docs[row] = (symbol, f"{title.split(' (rev.')[0]} (rev. {page.edits + 1})")
                 page.edits += 1
-                touched.append(symbol)
             for _ in range(added):
                 symbol = f"A/HRC/{FIRST_SESSION + index}/L.{len(page.docs) + 1}"
                 page.docs.append((symbol, "Cooperation with and assistance to Ukraine in human rights"))
-                touched.append(symbol)
             page.render()
-            return touched
 
     def answer(self, index: int, if_none_match: str | None) -> tuple[int, Listing]:
         with self.lock:

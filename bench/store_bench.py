@@ -33,8 +33,6 @@ _CHANGED = '{"title":["Old title","New title"]}'
 
 @dataclass(frozen=True)
 class StoreFigures:
-    items: int
-    events: int
     build_seconds: float
     db_mb: float
     apply_ms: list[float]
@@ -157,4 +155,4 @@ def measure_store(workdir: Path, items: int, events: int, runs: int) -> StoreFig
         assert len(result.events) == 7, result
     store.close()
     size = sum(p.stat().st_size for p in workdir.glob("store.sqlite3*"))
-    return StoreFigures(items, events, build_seconds, size / 2**20, times)
+    return StoreFigures(build_seconds, size / 2**20, times)
