@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import logging
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -38,6 +37,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("revisions", "Revisions", "revision"),
     ("adopted", "Adopted texts", "adopted text"),
     ("meetings", "Meetings", "meeting"),
+    ("press", "In the press", "press report"),
     ("other", "Other changes", "other change"),
 )
 _ACCENT = {
@@ -46,6 +46,7 @@ _ACCENT = {
     "revisions": "#7a4cb0",
     "adopted": "#2e7d32",
     "meetings": "#8a6d1f",
+    "press": "#4a5a6a",
     "other": "#666666",
 }
 _TALLY_COLOURS = (
@@ -59,12 +60,17 @@ SUBJECT_LIMIT = 180
 # (quoted-printable or base64), so the message also survives a relay without 8BITMIME.
 MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
 
-VoteExtras = Callable[[Event], tuple[bytes | None, Sequence[str]]]
+VoteChart = Callable[[Event], bytes | None]
+
+
+def encodable(text: str) -> str:
+    """Lone surrogates (valid in JSON, not in UTF-8) become "?" instead of failing the whole digest."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def one_line(text: str, limit: int) -> str:
     """Control characters (CR, LF, NUL, ...) become spaces, runs of space one space, then cut to `limit`."""
-    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(text))
+    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in encodable(str(text)))
     flat = " ".join(cleaned.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
@@ -89,6 +95,8 @@ def section_of(event: Event) -> str:
         return "votes"
     if event.item_kind == "meeting":
         return "meetings"
+    if event.item_kind == "article":
+        return "press"
     f = event.fields
     symbol = parse_symbol(str(f.get("symbol") or event.key))
     series = f.get("series") or (symbol.series if symbol else None)
@@ -134,13 +142,16 @@ def _plural(count: int, noun: str) -> str:
 
 @dataclass(frozen=True)
 class DigestItem:
-    """One subscriber event, placed and told; `chart` is a PNG shown inline under `cid`."""
+    """One subscriber event, placed and told; `chart` is a PNG shown inline under `cid`.
+
+    A vote's comparison with the previous vote is in its text (the poller's `since_previous`, worded by
+    bot.event_text), so the email says what every other channel says.
+    """
 
     event: Event
     text: EventText
     section: str
     session: str | None
-    extra_lines: tuple[str, ...] = ()
     chart: bytes | None = None
     cid: str = ""
 
@@ -205,7 +216,7 @@ def plan_digest(
     slot: datetime,
     domain: str,
     operator_notes: bool = True,
-    vote_extras: VoteExtras | None = None,
+    vote_chart: VoteChart | None = None,
 ) -> Digest:
     """Places and tells each event; operator events become notes (or are left out)."""
     items: list[DigestItem] = []
@@ -216,12 +227,9 @@ def plan_digest(
             if operator_notes:
                 notes.append(text)
             continue
-        chart, extra = None, ()
-        if event.item_kind == "vote" and vote_extras is not None:
-            chart, lines = vote_extras(event)
-            extra = tuple(lines)
+        chart = vote_chart(event) if event.item_kind == "vote" and vote_chart is not None else None
         cid = f"vote{event.id}.{digest_id}@{domain}" if chart else ""
-        items.append(DigestItem(event, text, section_of(event), session_of(event), extra, chart, cid))
+        items.append(DigestItem(event, text, section_of(event), session_of(event), chart, cid))
     tz = getattr(slot.tzinfo, "key", None) or str(slot.tzinfo or "UTC")
     return Digest(digest_id, slot, tuple(items), tuple(notes), domain, tz)
 
@@ -243,7 +251,7 @@ def render_text(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -
         for key, items in sections:
             out += [f"-- {headings[key]} --", ""]
             for item in items:
-                body = as_plain_text(item.text).split("\n") + list(item.extra_lines)
+                body = as_plain_text(item.text).split("\n")
                 out.append(f"* {body[0]}")
                 out += [f"  {line}" for line in body[1:]]
                 out.append("")
@@ -253,7 +261,7 @@ def render_text(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -
             body = as_plain_text(note).split("\n")
             out += [f"* {body[0]}", *(f"  {line}" for line in body[1:]), ""]
     out += ["-- ", f"You receive this digest at {recipient}.", f"Unsubscribe: {unsubscribe}", ""]
-    return "\n".join(out)
+    return encodable("\n".join(out))
 
 
 # -- HTML ------------------------------------------------------------------------------------------
@@ -303,8 +311,6 @@ def _html_item(item: DigestItem, accent: str) -> str:
         )
     elif item.event.item_kind == "vote":
         parts.append(_tally_bar(item.event.fields))
-    for line in item.extra_lines:
-        parts.append(f'<div style="font-size:13px;color:#444;margin-top:2px">{_e(line)}</div>')
     if text.links:
         links = " · ".join(
             f'<a href="{_e(url)}" style="color:{accent}">{_e(label)}</a>' for label, url in text.links
@@ -341,7 +347,7 @@ def render_html(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -
                 f'<div style="font-size:13px;color:#444;margin:0 0 6px">{_e(note.headline)}{lines}</div>'
             )
     title = f"{prefix} digest, {digest.date_text}"
-    return (
+    return encodable(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title></head>"
@@ -414,15 +420,3 @@ def build_message(
                 item.chart, "image", "png", cid=f"<{item.cid}>", filename=f"vote-{item.event.id}.png"
             )
     return msg
-
-
-def png_of(render: Callable[[Any, io.BytesIO], None], value: Any) -> bytes | None:
-    """Runs a chart renderer into memory; a chart that fails is left out, never the digest."""
-    buffer = io.BytesIO()
-    try:
-        render(value, buffer)
-    except Exception:
-        log.warning("vote chart could not be drawn; the digest goes without it", exc_info=True)
-        return None
-    data = buffer.getvalue()
-    return data if data.startswith(b"\x89PNG") else None

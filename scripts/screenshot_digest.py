@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.email_digest import build_message, digest_id_for, plan_digest, png_of
+from bot.email_digest import build_message, digest_id_for, plan_digest
+from bot.vote_picture import vote_png
 from state.model import Event
 
 CHROMIUM_FLAGS = (
@@ -68,7 +69,12 @@ def sample_events() -> list[Event]:
         "abstain": 8,
         "non_voting": 0,
         "roll_call": roll_call,
-        "checks": {"session": "61"},
+        "checks": {"session": "61", "source": "OHCHR session page"},
+        "previous_vote": {"symbol": "A/HRC/RES/58/19", "date": "2025-04-03"},
+        "since_previous": [
+            "Tallies: 21-15-11 in 2025 -> 23-16-8 now",
+            "Moved abstain -> yes: Chile (Latin American and Caribbean)",
+        ],
     }
     rejected = {
         **vote,
@@ -124,20 +130,6 @@ def sample_events() -> list[Event]:
     ]
 
 
-def _chart(event: Event) -> tuple[bytes | None, list[str]]:
-    try:
-        from bot.vote_chart import render_vote_chart
-        from watchers.votes.model import Vote
-    except ImportError:
-        return None, []
-    if not event.fields.get("roll_call"):
-        return None, []
-    return png_of(render_vote_chart, Vote.from_json(event.fields)), [
-        "Previous vote on this initiative: A/HRC/RES/58/19 (2025-04-03)",
-        "Tallies: 21-15-11 in 2025 -> 23-16-8 now",
-    ]
-
-
 def sample_message() -> EmailMessage:
     events = sample_events()
     slot = datetime(2026, 4, 3, 8, 0, tzinfo=ZoneInfo("Europe/Zurich"))
@@ -146,7 +138,7 @@ def sample_message() -> EmailMessage:
         digest_id=digest_id_for(e.id for e in events),
         slot=slot,
         domain="hrcwatch.example.org",
-        vote_extras=_chart,
+        vote_chart=vote_png,
     )
     return build_message(
         digest,

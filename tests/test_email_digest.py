@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import importlib.util
 from email import message_from_bytes, policy
@@ -64,7 +65,7 @@ def test_grouped_by_session_then_kind_in_the_asked_order(tmp_path: Path):
         "-- Votes --",
         "A/HRC/61/L.4 adopted (23-16-8)",
         "-- New drafts --",
-        "New document A/HRC/61/L.7",
+        "New draft A/HRC/61/L.7",
         "-- Revisions --",
         "A/HRC/61/L.2 revised: Rev.1",
         "-- Adopted texts --",
@@ -72,7 +73,7 @@ def test_grouped_by_session_then_kind_in_the_asked_order(tmp_path: Path):
         "-- Meetings --",
         "Meeting: Interactive dialogue on Myanmar",
         "== HRC session 60 ==",
-        "New document A/HRC/60/L.5",
+        "New draft A/HRC/60/L.5",
     ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
@@ -129,6 +130,15 @@ def test_crlf_in_a_subject_cannot_inject_a_header(tmp_path: Path):
     }  # fmt: skip
 
 
+def test_lone_surrogate_does_not_sink_the_digest(tmp_path: Path):
+    # SQLite refuses lone surrogates, so this event is built by hand: the renderer must not fail anyway.
+    [event] = events_of(tmp_path, [draft(1, "placeholder")])
+    broken = dataclasses.replace(event, fields={**event.fields, "title": "Broken \ud800 title"})
+    msg = wire([broken])
+    text, markup = bodies(msg)
+    assert "Broken ? title" in text and "Broken ? title" in markup
+
+
 def test_subject_is_one_bounded_line():
     assert one_line("a\r\nb\x00c\x1b[31md\te", 100) == "a b c [31md e"
     assert len(one_line("x" * 1000, 180)) == 180
@@ -142,7 +152,7 @@ def test_operator_notes_at_the_end_or_left_out(tmp_path: Path):
     events = sorted(store.events(limit=100), key=lambda e: e.id)
     assert any(e.for_operators for e in events)
     text, markup = bodies(wire(events))
-    assert text.index("== Operator notes ==") > text.index("New document A/HRC/61/L.1")
+    assert text.index("== Operator notes ==") > text.index("New draft A/HRC/61/L.1")
     assert "Source un-feed is failing (3 polls in a row)" in text and "Operator notes" in markup
     quiet_text, _ = bodies(wire(events, operator_notes=False))
     assert "Operator notes" not in quiet_text and "un-feed" not in quiet_text
@@ -162,15 +172,17 @@ def test_vote_without_chart_gets_a_tally_bar(tmp_path: Path):
 
 def test_vote_chart_is_inline_when_given(tmp_path: Path):
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-    events = events_of(tmp_path, [vote(4, "Belarus", 23, 16, 8)])
-    msg = wire(events, vote_extras=lambda event: (png, ["Previous vote on this initiative: A/HRC/RES/58/1"]))
+    item = vote(4, "Belarus", 23, 16, 8)
+    since = {"previous_vote": {"symbol": "A/HRC/RES/58/1", "date": "2025-04-03"}, "since_previous": ["Moved"]}
+    events = events_of(tmp_path, [Item(item.key, item.kind, {**item.fields, **since})])
+    msg = wire(events, vote_chart=lambda event: png)
     [text_part, related] = list(msg.iter_parts())
     assert related.get_content_type() == "multipart/related"
     html_part, image = list(related.iter_parts())
     cid = image["Content-ID"].strip("<>")
     assert image.get_content_type() == "image/png" and image.get_content() == png
     assert f'src="cid:{cid}"' in html_part.get_content()
-    assert "Previous vote on this initiative: A/HRC/RES/58/1" in text_part.get_content()
+    assert "Since the previous vote (A/HRC/RES/58/1, 2025-04-03):" in text_part.get_content()
 
 
 def test_preview_script_builds_its_sample_without_a_browser():

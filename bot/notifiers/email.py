@@ -39,16 +39,15 @@ from bot.email_digest import (
     digest_id_for,
     parse_address,
     plan_digest,
-    png_of,
 )
 from bot.notifiers.base import Ack, DeliveryError, Notifier, NotifierConfig
 from bot.notifiers.registry import register
 from bot.smtp_send import SmtpFailure, SmtpSession, SmtpSettings
+from bot.vote_picture import vote_png
 from state.model import Event, OutboxEntry
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
-    from state.vote_history import VoteHistory
 
 log = logging.getLogger("hrcwatch.email")
 
@@ -197,7 +196,6 @@ class EmailNotifier(Notifier):
     def __init__(self, config: EmailConfig, runtime: Runtime):
         super().__init__(config, runtime)
         self._slot: datetime | None = None
-        self._history: VoteHistory | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -254,7 +252,7 @@ class EmailNotifier(Notifier):
             slot=slot,
             domain=self.sender.domain,
             operator_notes=self.config.operator_notes,
-            vote_extras=self._vote_extras,
+            vote_chart=vote_png,
         )
 
     async def _send_each(
@@ -333,27 +331,6 @@ class EmailNotifier(Notifier):
             errors.append(str(failure))
         if errors:
             raise DeliveryError("email 'nothing new' notice not sent (not retried): " + "; ".join(errors))
-
-    def _vote_extras(self, event: Event) -> tuple[bytes | None, list[str]]:
-        """The vote's chart and its comparison with the previous vote on the initiative, when available."""
-        try:
-            from bot.vote_chart import render_vote_chart
-            from state.vote_history import VoteHistory, compare
-            from watchers.votes.model import Vote
-        except ImportError:
-            return None, []
-        vote = Vote.from_json(event.fields)
-        chart = png_of(render_vote_chart, vote)
-        lines: list[str] = []
-        try:
-            if self._history is None:
-                self._history = VoteHistory(self.runtime.store.connection())
-            previous = self._history.previous(vote)
-            if previous is not None:
-                lines = compare(previous, vote).lines()
-        except Exception:
-            log.warning("vote history unavailable for %s", event.key, exc_info=True)
-        return chart, lines
 
     async def test_message(self) -> str:
         """`test-notify email`: a short message to every recipient; DeliveryError says what failed."""
