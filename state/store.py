@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from state.model import Event, EventType, OutboxEntry
-from watchers.base import Item, Snapshot
+from watchers.base import QUIET_FIELDS, Item, Snapshot
 
 _EMPTY = (None, "", [], {})
 _MAX_BACKOFF = timedelta(hours=1)
@@ -154,7 +154,9 @@ class Store:
             baseline = not row["baseline_done"]
             if snapshot.not_modified:
                 events = self._record_success(conn, source, now, "not_modified")
-                return ApplyResult(tuple(self._queue(conn, events)), baseline=False, outcome="not_modified")
+                return ApplyResult(
+                    tuple(self._queue(conn, events, now)), baseline=False, outcome="not_modified"
+                )
             previous = {
                 r["key"]: r
                 for r in conn.execute(
@@ -164,7 +166,7 @@ class Store:
             if snapshot.complete and not snapshot.items and previous:
                 message = f"no items where there were {len(previous)} (page broken or layout changed)"
                 events = self._record_failure(conn, source, now, "broken", message)
-                queued = tuple(self._queue(conn, events))
+                queued = tuple(self._queue(conn, events, now))
                 return ApplyResult(queued, baseline=False, outcome="broken", message=message)
             events = self._apply_items(conn, source, snapshot, previous, now)
             if snapshot.complete:
@@ -173,13 +175,13 @@ class Store:
                 events = [e for e in events if e.type not in ("new", "changed")]
             conn.execute("UPDATE sources SET baseline_done = 1 WHERE name = ?", (source,))
             events += self._record_success(conn, source, now, "ok")
-            return ApplyResult(tuple(self._queue(conn, events)), baseline=baseline)
+            return ApplyResult(tuple(self._queue(conn, events, now)), baseline=baseline)
 
     def record_failure(self, source: str, now: datetime, outcome: str, message: str) -> tuple[Event, ...]:
         """A poll that produced no trustworthy snapshot: health only, items untouched."""
         with self.transaction() as conn:
             self._ensure_source(conn, source)
-            return tuple(self._queue(conn, self._record_failure(conn, source, now, outcome, message)))
+            return tuple(self._queue(conn, self._record_failure(conn, source, now, outcome, message), now))
 
     def _apply_items(
         self,
@@ -240,9 +242,7 @@ class Store:
         self, conn: sqlite3.Connection, key: str, kind: str, source: str, now: datetime
     ) -> _PendingEvent | None:
         """Recomputes an item from its observations and says what a person should hear about it."""
-        rows = conn.execute(
-            "SELECT fields FROM observations WHERE key = ? ORDER BY first_seen, source", (key,)
-        ).fetchall()
+        rows = conn.execute("SELECT fields FROM observations WHERE key = ? ORDER BY rowid", (key,)).fetchall()
         item = conn.execute("SELECT fields, removed_at FROM items WHERE key = ?", (key,)).fetchone()
         stamp = _iso(now)
         if not rows:
@@ -264,7 +264,9 @@ class Store:
             (merged_json, stamp, key),
         )
         changes = _changes(before, merged)
-        return _PendingEvent("changed", key, kind, source, merged, changes) if changes else None
+        if set(changes) <= QUIET_FIELDS:
+            return None
+        return _PendingEvent("changed", key, kind, source, merged, changes)
 
     # -- health ------------------------------------------------------------------------------------
 
@@ -343,11 +345,13 @@ class Store:
 
     # -- events and outbox -------------------------------------------------------------------------
 
-    def _queue(self, conn: sqlite3.Connection, pending: Sequence[_PendingEvent]) -> list[Event]:
-        """Writes the events and one outbox row per channel."""
+    def _queue(
+        self, conn: sqlite3.Connection, pending: Sequence[_PendingEvent], now: datetime
+    ) -> list[Event]:
+        """Writes the events and one outbox row per channel, due at once."""
         events: list[Event] = []
         for p in pending:
-            created = datetime.now(UTC)
+            created = now
             changes = {k: list(v) for k, v in p.changes.items()}
             cursor = conn.execute(
                 "INSERT INTO events (type, key, item_kind, source, fields, changes, created_at)"

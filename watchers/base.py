@@ -29,6 +29,28 @@ FetchOutcome = Literal[
 ]
 
 
+# Fields whose change alone is not news (a second source adding a link or a date, a feed's summary
+# reworded): the item is updated silently. With any other change they are shown alongside.
+QUIET_FIELDS: frozenset[str] = frozenset(
+    {
+        "url",
+        "pdf_url",
+        "pdf_urls",
+        "record_url",
+        "languages",
+        "date",
+        "found_by",
+        "verified",
+        "feed",
+        "summary",
+        "document_type",
+        "sponsor_states",
+        "meeting_text",
+        "checks",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Item:
     """One thing a source reports. `key` is global: the same document seen by two sources is one item.
