@@ -227,7 +227,9 @@ def plan_digest(
             if operator_notes:
                 notes.append(text)
             continue
-        chart = vote_chart(event) if event.item_kind == "vote" and vote_chart is not None else None
+        # Without a roll-call a chart shows only the tallies: the tally bar says that more compactly.
+        wants_chart = event.item_kind == "vote" and bool(event.fields.get("roll_call"))
+        chart = vote_chart(event) if wants_chart and vote_chart is not None else None
         cid = f"vote{event.id}.{digest_id}@{domain}" if chart else ""
         items.append(DigestItem(event, text, section_of(event), session_of(event), chart, cid))
     tz = getattr(slot.tzinfo, "key", None) or str(slot.tzinfo or "UTC")

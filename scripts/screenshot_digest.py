@@ -83,7 +83,7 @@ def sample_events() -> list[Event]:
         "title": HOSTILE,
         "outcome": "rejected",
     }
-    rejected.update(yes=12, no=25, abstain=10, roll_call={})
+    rejected.update(yes=12, no=25, abstain=10, roll_call={}, since_previous=[], previous_vote={})
     return [
         _event(1, "vote", "vote:A/HRC/RES/61/4", vote),
         _event(2, "vote", "vote:A/HRC/61/L.39", rejected),

@@ -165,15 +165,22 @@ def test_empty_digest_says_nothing_new():
     assert "Nothing new since the last digest." in text and "Nothing new since the last digest." in markup
 
 
-def test_vote_without_chart_gets_a_tally_bar(tmp_path: Path):
-    _, markup = bodies(wire(events_of(tmp_path, [vote(4, "Belarus", 23, 16, 8)])))
+def test_vote_without_roll_call_gets_a_tally_bar_not_a_chart(tmp_path: Path):
+    png = b"\x89PNG\r\n\x1a\n"
+    msg = wire(events_of(tmp_path, [vote(4, "Belarus", 23, 16, 8)]), vote_chart=lambda event: png)
+    assert not any(p.get_content_type() == "image/png" for p in msg.walk())
+    _, markup = bodies(msg)
     assert "background:#2e8b57" in markup and "23</span> in favour" in markup
 
 
 def test_vote_chart_is_inline_when_given(tmp_path: Path):
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     item = vote(4, "Belarus", 23, 16, 8)
-    since = {"previous_vote": {"symbol": "A/HRC/RES/58/1", "date": "2025-04-03"}, "since_previous": ["Moved"]}
+    since = {
+        "previous_vote": {"symbol": "A/HRC/RES/58/1", "date": "2025-04-03"},
+        "since_previous": ["Moved"],
+        "roll_call": {"DEU": "yes", "CHN": "no"},
+    }
     events = events_of(tmp_path, [Item(item.key, item.kind, {**item.fields, **since})])
     msg = wire(events, vote_chart=lambda event: png)
     [text_part, related] = list(msg.iter_parts())
