@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.spine_support import ROOT, alerts, drafts, listing_html
-from tests.test_hostile_pages import FIXTURES, Source, gzip_bomb, status, write_sources
+from tests.test_hostile_pages import FIXTURES, Source, announced, gzip_bomb, status, write_sources
 
 RUN_FOR_S = 15.0
 DEADLINE_S = 40.0
@@ -69,12 +69,11 @@ def test_the_daemon_outlives_hostile_sources_and_keeps_the_healthy_one_fresh(
         )
         try:
             start = time.monotonic()
-            fourth = "New document A/HRC/61/L.4"
             while time.monotonic() - start < DEADLINE_S:
                 time.sleep(0.5)
                 assert daemon.poll() is None, errors.read_text(encoding="utf-8")[-3000:]
-                announced = [a.text for a in alerts(tmp_path) if a.source == "healthy"]
-                if time.monotonic() - start >= RUN_FOR_S and any(fourth in text for text in announced):
+                fourth = "A/HRC/61/L.4" in announced(alerts(tmp_path), "healthy")
+                if time.monotonic() - start >= RUN_FOR_S and fourth:
                     break
             health = status(config)
             assert daemon.poll() is None, "the daemon died"
@@ -89,8 +88,7 @@ def test_the_daemon_outlives_hostile_sources_and_keeps_the_healthy_one_fresh(
     assert len(healthy_hits) >= 2, f"the healthy source was polled {len(healthy_hits)} times"
     assert health["healthy"]["last_outcome"] == "ok" and health["healthy"]["consecutive_failures"] == 0
     assert health["healthy"]["items"] == 4
-    announced = [a.text.splitlines()[0] for a in alerts(tmp_path) if a.source == "healthy"]
-    assert announced == [f"New document {s}" for s, _ in drafts(4)]
+    assert announced(alerts(tmp_path), "healthy") == [s for s, _ in drafts(4)]
     assert health["bomb"]["last_outcome"] == "too_large" and health["bomb"]["consecutive_failures"] >= 1
     assert health["laughs"]["last_outcome"] == "parse_error"
     assert "amplification" in health["laughs"]["last_error"]
