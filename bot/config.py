@@ -13,7 +13,7 @@ from bot.notifiers.base import NotifierConfig
 from bot.notifiers.registry import load_kinds as load_notifier_kinds
 from bot.typed_config import ConfigError, from_table
 from watchers.fetch import HttpConfig
-from watchers.registry import load_kinds as load_watcher_kinds
+from watchers.registry import UnknownKind, load_kind
 
 
 @dataclass(frozen=True)
@@ -112,13 +112,12 @@ def _source(table: Any, index: int, where: str) -> SourceConfig:
         raise ConfigError(f"{where}: expected a table")
     common = {k: v for k, v in table.items() if k in _SOURCE_KEYS}
     base = from_table(SourceConfig, common, where)
-    kinds = load_watcher_kinds()
-    if base.kind not in kinds:
-        raise ConfigError(
-            f"{where}.kind: unknown watcher kind {base.kind!r} (known: {', '.join(sorted(kinds))})"
-        )
+    try:
+        kind = load_kind(base.kind)
+    except UnknownKind as exc:
+        raise ConfigError(f"{where}.kind: {exc}") from None
     extra = {k: v for k, v in table.items() if k not in _SOURCE_KEYS}
-    options = from_table(kinds[base.kind].Options, extra, f"{where} ({base.name})")
+    options = from_table(kind.Options, extra, f"{where} ({base.name})")
     return SourceConfig(**{**base.__dict__, "options": options})
 
 

@@ -7,9 +7,7 @@ import logging
 import signal
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING
 
 from bot.config import AppConfig, SourceConfig
 from bot.delivery import drain
@@ -23,6 +21,9 @@ from state.http_cache import HttpCache
 from state.store import Store, StoreRules
 from watchers.base import Watcher
 from watchers.fetch import HttpFetcher
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("hrcwatch.daemon")
 
@@ -118,6 +119,8 @@ class Bot:
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         """First runs spread over the first interval; late runs coalesce instead of being dropped."""
+        from apscheduler.triggers.interval import IntervalTrigger  # the daemon's alone, not `poll`'s
+
         now = datetime.now(UTC)
         jitter = self.config.schedule.jitter.total_seconds()
         enabled = [s for s in self.config.sources if s.enabled]
@@ -164,6 +167,8 @@ class Bot:
         loop = asyncio.get_running_loop()
         for sig in stop_signals:
             loop.add_signal_handler(sig, self.stop)
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
         scheduler = AsyncIOScheduler(timezone=self.config.schedule.tz)
         started_at = datetime.now(UTC)
 

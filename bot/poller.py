@@ -14,7 +14,7 @@ from state.model import Event
 from state.store import Store
 from state.vote_history import VoteHistory, compare
 from watchers.base import Item, PageFetcher, PollContext, Snapshot, SourceError, Watcher, merge_items
-from watchers.registry import load_kinds
+from watchers.registry import load_kind
 from watchers.votes.items import vote_item
 from watchers.votes.model import Vote
 
@@ -22,7 +22,7 @@ log = logging.getLogger("hrcwatch.poller")
 
 
 def make_watcher(source: SourceConfig) -> Watcher:
-    return load_kinds()[source.kind](source.name, source.url, source.options)
+    return load_kind(source.kind)(source.name, source.url, source.options)
 
 
 def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:

@@ -1,4 +1,8 @@
-"""Watcher kinds by name. A kind registers itself with `@register`; config.toml names it in `kind`."""
+"""Watcher kinds by name. A kind registers itself with `@register`; config.toml names it in `kind`.
+
+A kind's module is imported only when a config names the kind, so a bot that reads two feeds does not
+pay for every parser at start.
+"""
 
 from __future__ import annotations
 
@@ -11,26 +15,36 @@ W = TypeVar("W", bound=type[Watcher])
 
 WATCHER_KINDS: dict[str, type[Watcher]] = {}
 
-# Modules that define watcher kinds; importing one registers its kinds.
-WATCHER_MODULES: tuple[str, ...] = (
-    "watchers.symbols_page",
-    "watchers.un_documents_feed",
-    "watchers.ohchr_session",
-    "watchers.undl_records",
-    "watchers.webtv_schedule",
-    "watchers.press_feed",
-    "watchers.symbol_probe",
-)
+# kind -> the module that defines it (importing the module registers the kind).
+WATCHER_MODULES: dict[str, str] = {
+    "symbols": "watchers.symbols_page",
+    "un_documents_feed": "watchers.un_documents_feed",
+    "ohchr_session": "watchers.ohchr_session",
+    "undl_records": "watchers.undl_records",
+    "webtv_schedule": "watchers.webtv_schedule",
+    "press_feed": "watchers.press_feed",
+    "symbol_probe": "watchers.symbol_probe",
+}
 
 
 def register(cls: W) -> W:
-    if cls.kind in WATCHER_KINDS:
+    if cls.kind in WATCHER_KINDS and WATCHER_KINDS[cls.kind] is not cls:
         raise ValueError(f"watcher kind {cls.kind!r} registered twice")
     WATCHER_KINDS[cls.kind] = cls
     return cls
 
 
+class UnknownKind(KeyError):
+    def __str__(self) -> str:
+        return f"unknown watcher kind {self.args[0]!r} (known: {', '.join(sorted(WATCHER_MODULES))})"
+
+
+def load_kind(kind: str) -> type[Watcher]:
+    if kind not in WATCHER_MODULES:
+        raise UnknownKind(kind)
+    importlib.import_module(WATCHER_MODULES[kind])
+    return WATCHER_KINDS[kind]
+
+
 def load_kinds() -> dict[str, type[Watcher]]:
-    for module in WATCHER_MODULES:
-        importlib.import_module(module)
-    return WATCHER_KINDS
+    return {kind: load_kind(kind) for kind in WATCHER_MODULES}

@@ -19,7 +19,7 @@ from bot.typed_config import ConfigError, from_table
 from state.lock import StoreLock, StoreLocked
 from watchers.base import Page, SourceError
 from watchers.fetch import HttpConfig, HttpFetcher
-from watchers.registry import load_kinds
+from watchers.registry import UnknownKind, load_kind
 
 _CONTENT_TYPES = {".xml": "application/xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml"}
 
@@ -186,14 +186,12 @@ def _options(kind_options: type, pairs: list[str], where: str) -> Any:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    kinds = load_kinds()
-    if args.kind not in kinds:
-        print(
-            f"error: unknown watcher kind {args.kind!r} (known: {', '.join(sorted(kinds))})", file=sys.stderr
-        )
+    try:
+        cls = load_kind(args.kind)
+    except UnknownKind as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     http = load_config(args.config).http if args.config else HttpConfig()
-    cls = kinds[args.kind]
     watcher = cls("inspect", args.target, _options(cls.Options, args.option, f"inspect {args.kind}"))
     try:
         page = _read_target(args.target, http)
