@@ -90,6 +90,18 @@ async def test_no_mail_when_nothing_is_new(notifier: EmailNotifier, smtp_server:
     assert len(smtp_server.handler.received) == 1, "one notice per slot"
 
 
+async def test_operator_events_alone_send_nothing_when_notes_are_off(
+    tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+):
+    notifier = make_notifier(tmp_path, smtp_server, monkeypatch, operator_notes=False)
+    store = notifier.runtime.store
+    for _ in range(3):
+        store.record_failure("un-feed", MORNING, "timeout", "read timed out")
+    assert pending(store) == 1
+    assert (await drain(notifier, MORNING)).sent == 1
+    assert smtp_server.handler.received == [] and pending(store) == 0
+
+
 async def test_digest_survives_an_outage_and_arrives_once_with_every_event(
     notifier: EmailNotifier, smtp_server: SmtpServer
 ):

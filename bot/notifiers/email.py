@@ -239,6 +239,11 @@ class EmailNotifier(Notifier):
         events = [by_id[i].event for i in pin.entry_ids if i in by_id]
         pinned_slot = datetime.fromisoformat(pin.slot).astimezone(self.tz)
         digest = self._plan(events, pin.digest_id, pinned_slot)
+        if not digest.items and not digest.notes:  # only operator events, and operator_notes is off
+            ack([i for i in pin.entry_ids if i in by_id], pin.digest_id)
+            store.set_meta(META_OPEN, "")
+            await self._nothing_new(pinned_slot)
+            return
         await self._send_pinned(digest, pin)
         ack([i for i in pin.entry_ids if i in by_id], pin.digest_id)
         store.set_meta(META_LAST_SLOT, pin.slot)
