@@ -11,7 +11,8 @@ mail there again cannot succeed, it is logged and the others are not held up by 
 same pinned rows, only to the recipients still missing, with the same Message-ID; rows that arrived
 meanwhile wait for the next digest, so a digest's events are never split or lost. The one window left
 is a crash between the server's acceptance and the meta write: that recipient gets the digest twice,
-with the same Message-ID (at-least-once, never at-most-once).
+with the same Message-ID (delivery is at-least-once: never lost). The drainer hands at most 500 rows at
+a time, so a larger backlog goes out as consecutive digests, each complete in itself.
 
 A failure raises DeliveryError; the drainer keeps the rows pending with back-off on the oldest one.
 """
