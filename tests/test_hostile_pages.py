@@ -569,24 +569,47 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-@pytest.mark.parametrize("kind", ["symbols", "un_documents_feed"])
+def _injection_page(kind: str) -> tuple[bytes, str]:
+    """A page of `kind` whose one item's title is the escaped `_INJECTED` text (plus real markup)."""
+    escaped = _escape(_INJECTED)
+    if kind == "symbols":
+        title = escaped + " <b>real markup</b><script>alert(2)</script>"
+        return _page(_html_row("A/HRC/61/L.81", title.encode())), "text/html; charset=utf-8"
+    if kind == "webtv_schedule":
+        card = (
+            '<div class="un3-card-row-video"><h6>Human Rights Council</h6>'
+            f'<h4><a href="/en/asset/k1z/k1zhostile1">{escaped}</a></h4>'
+            f'<div class="field__item">{escaped} <b>real markup</b><script>alert(2)</script></div>'
+            '<span class="badge">Live</span></div>'
+        )
+        return f'<!DOCTYPE html><html><body class="un3-page">{card}</body></html>'.encode(), "text/html"
+    if kind == "press_feed":
+        entry = (
+            f"<item><title>Human Rights Council adopts A/HRC/61/L.83: {escaped}</title>"
+            "<link>https://www.ungeneva.org/en/news-media/meeting-summary/2026/04/hrc</link>"
+            "<description>The Council adopted A/HRC/61/L.83 without a vote.</description></item>"
+        )
+        return (
+            f'<?xml version="1.0"?><rss version="2.0"><channel>{entry}</channel></rss>'.encode(),
+            "text/xml",
+        )
+    return _feed(escaped.encode()), "application/rss+xml"
+
+
+@pytest.mark.parametrize("kind", ["symbols", "un_documents_feed", "press_feed", "webtv_schedule"])
 def test_markup_and_crlf_in_a_title_are_shown_as_plain_text(
     kind: str, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     """A title made of escaped markup and CR/LF reaches the alert as literal text on one line: no
     header line ("Bcc:") and no forged alert block; the page's own <script> is dropped, not shown."""
-    if kind == "symbols":
-        title = _escape(_INJECTED) + " <b>real markup</b><script>alert(2)</script>"
-        body, content_type = _page(_html_row("A/HRC/61/L.81", title.encode())), "text/html; charset=utf-8"
-    else:
-        body, content_type = _feed(_escape(_INJECTED).encode()), "application/rss+xml"
+    body, content_type = _injection_page(kind)
     httpserver.expect_request("/page").respond_with_data(body, content_type=content_type)
     config = with_healthy(httpserver, tmp_path, kind, "/page")
     run = poll(config)
     sources = assert_healthy_unaffected(run, config, tmp_path)
     assert run.returncode == 0 and sources["hostile"]["last_outcome"] == "ok"
-    (key,) = stored(tmp_path)
-    title = stored(tmp_path)[key]["title"]
+    (fields,) = stored(tmp_path).values()
+    title = fields["title"]
     assert _SHOWN in title and "\r" not in title and "\n" not in title, repr(title)
     assert "alert(2)" not in title
     assert [a.source for a in alerts(tmp_path)].count("forged") == 0
