@@ -90,6 +90,21 @@ async def test_no_mail_when_nothing_is_new(notifier: EmailNotifier, smtp_server:
     assert len(smtp_server.handler.received) == 1, "one notice per slot"
 
 
+async def test_a_backlog_larger_than_one_batch_goes_out_in_consecutive_digests(
+    notifier: EmailNotifier, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("bot.notifiers.email.DRAIN_BATCH", 3)
+    store = notifier.runtime.store
+    add_events(store, [draft(n, f"Draft number {n}") for n in range(1, 6)])
+    monkeypatch.setattr(
+        store, "pending", lambda channel, now, limit=3: type(store).pending(store, channel, now, 3)
+    )
+    assert (await drain(notifier, MORNING)).sent == 3
+    assert (await drain(notifier, MORNING + timedelta(minutes=1))).sent == 2
+    assert (await drain(notifier, MORNING + timedelta(minutes=2))).sent == 0
+    assert [len(symbols_in(m)) for m in smtp_server.handler.messages_to(ALICE)] == [3, 2]
+
+
 async def test_operator_events_alone_send_nothing_when_notes_are_off(
     tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ):

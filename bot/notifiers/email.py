@@ -56,6 +56,7 @@ _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 META_OPEN = "email.open_digest"
 META_LAST_SLOT = "email.last_slot"
+DRAIN_BATCH = 500  # Store.pending's default limit: the most rows the drainer hands over at once
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,8 @@ class EmailNotifier(Notifier):
             return
         await self._send_pinned(digest, pin)
         ack([i for i in pin.entry_ids if i in by_id], pin.digest_id)
-        store.set_meta(META_LAST_SLOT, pin.slot)
+        if len(pin.entry_ids) < DRAIN_BATCH:  # a full batch may have more behind it: send it right away
+            store.set_meta(META_LAST_SLOT, pin.slot)
         store.set_meta(META_OPEN, "")
         log.info("email digest %s sent: %s", pin.digest_id, digest.summary())
 
