@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from bot.config import load_config
 from bot.typed_config import ConfigError
@@ -21,6 +22,8 @@ from tests.smtp_fixtures import (
     running,
     session_certificate,
 )
+from tests.spine_support import drafts, listing_html
+from tests.spine_support import write_config as spine_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_ENV = "HRCWATCH_TEST_SMTP_PASSWORD"
@@ -139,3 +142,26 @@ def test_test_notify_says_plainly_what_failed(tmp_path: Path, smtp_server: SmtpS
     smtp_server.handler.fail("rcpt", "550 5.1.1 No such user", recipient="bob@example.org")
     refused = bot(write_config(tmp_path, section))
     assert refused.returncode == 1 and "bob@example.org" in refused.stderr and "550" in refused.stderr
+
+
+def test_poll_sends_the_digest_through_the_daemon(
+    tmp_path: Path, smtp_server: SmtpServer, httpserver: HTTPServer
+):
+    """`python -m bot poll` with [email] enabled: the poller's events reach aiosmtpd as one digest."""
+    httpserver.expect_request("/drafts").respond_with_data(listing_html(drafts(3)), content_type="text/html")
+    email = email_section(smtp_server.port, smtp_server.ca_file)
+    config = spine_config(
+        tmp_path, httpserver.url_for("/drafts"), extra=email, source_extra="announce_existing = true"
+    )
+    env = {**os.environ, PASSWORD_ENV: PASSWORD}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "poll", "--config", str(config)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert PASSWORD not in result.stderr + result.stdout
+    received = smtp_server.handler.received
+    assert [r.rcpt_tos for r in received] == [["alice@example.org"], ["bob@example.org"]]
+    text = received[0].message.get_body(("plain",))
+    assert text is not None and all(f"A/HRC/61/L.{n}" in text.get_content() for n in (1, 2, 3))
+    assert "3 new drafts" in received[0].message["Subject"]
