@@ -36,6 +36,7 @@ HEALTHY = drafts(3)
 CAP = 10_000_000  # HttpConfig.max_bytes default: the configs below leave it unset
 MAX_RSS_MB = 300
 BUDGET_S = 20.0  # a generous bound for one two-source poll on a slow machine
+FLOOD_BUDGET_S = 45.0  # feedparser alone needs ~2 s for 10,000 entries on an idle machine
 
 
 @dataclass(frozen=True)
@@ -503,7 +504,7 @@ def test_a_feed_of_10000_items_is_capped_at_2000_documents(flood: FloodRun) -> N
     """The symbols reader keeps the first 2,000 documents of a page (watchers/symbols_page.MAX_ITEMS)
     and drops the rest; the poll stays within the budget and the other source is polled normally."""
     assert flood.run.returncode == 0 and "Traceback" not in flood.run.stderr
-    assert flood.run.seconds < BUDGET_S, f"the poll took {flood.run.seconds:.1f}s"
+    assert flood.run.seconds < FLOOD_BUDGET_S, f"the poll took {flood.run.seconds:.1f}s"
     assert flood.sources["hostile"]["last_outcome"] == "ok" and flood.sources["hostile"]["items"] == 2000
     assert flood.sources["healthy"]["last_outcome"] == "ok" and flood.sources["healthy"]["items"] == 3
     assert "A/HRC/50/L.1" in flood.items and "A/HRC/50/L.2000" in flood.items
