@@ -197,9 +197,9 @@ class Digest:
         return ", ".join(parts) or "nothing new"
 
     def subject(self, prefix: str) -> str:
-        subject = f"{prefix}: {self.summary()} – {self.slot.day} {self.slot:%b %Y}"
+        subject = f"{prefix}: {self.summary()} - {self.slot.day} {self.slot:%b %Y}"
         if len(self.items) == 1:
-            subject += f" – {self.items[0].text.headline}"
+            subject += f" - {self.items[0].text.headline}"
         return one_line(subject, SUBJECT_LIMIT)
 
 
