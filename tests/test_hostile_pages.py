@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -118,10 +119,18 @@ def poll(config: Path, timeout: float = 90) -> PollRun:
 
 
 def status(config: Path) -> dict[str, dict[str, Any]]:
-    """`status --json` by source name (run in-process: the same command, without a second interpreter)."""
+    """`status --json` by source name, run in-process (the same command, without a second interpreter).
+
+    The CLI sets SIGPIPE to its default for piped output; in this process that would let the test server's
+    write to a socket the bot hung up on kill pytest, so the handler is put back.
+    """
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["status", "--config", str(config), "--json"]) == 0
+    sigpipe = signal.getsignal(signal.SIGPIPE)
+    try:
+        with contextlib.redirect_stdout(out):
+            assert main(["status", "--config", str(config), "--json"]) == 0
+    finally:
+        signal.signal(signal.SIGPIPE, sigpipe)
     return {s["name"]: s for s in json.loads(out.getvalue())["sources"]}
 
 
