@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -23,7 +22,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Each subcommand's handler returns the exit status; a config error is one line and status 2."""
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `python -m bot status | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))

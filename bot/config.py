@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.notifiers.base import NotifierConfig
-from bot.notifiers.registry import load_kinds as load_notifier_kinds
+from bot.notifiers.registry import config_classes
 from bot.typed_config import ConfigError, from_table
 from watchers.fetch import HttpConfig
 from watchers.registry import UnknownKind, load_kind
@@ -130,7 +130,7 @@ def load_config(path: Path | str) -> AppConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     where = str(path)
-    notifier_kinds = load_notifier_kinds()
+    notifier_kinds = config_classes()
     known = {"store", "http", "schedule", "health", "sources", *notifier_kinds}
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -147,8 +147,7 @@ def load_config(path: Path | str) -> AppConfig:
     if duplicates:
         raise ConfigError(f"{where}: two sources are named {duplicates[0]!r}")
     notifiers = {
-        kind: from_table(cls.Config, raw.get(kind, {}), f"{where}: [{kind}]")
-        for kind, cls in notifier_kinds.items()
+        kind: from_table(cls, raw.get(kind, {}), f"{where}: [{kind}]") for kind, cls in notifier_kinds.items()
     }
     return AppConfig(
         path=path.resolve(),

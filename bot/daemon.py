@@ -14,7 +14,7 @@ from bot.delivery import drain
 from bot.health import HealthVerdict, assess
 from bot.health_server import HealthServer
 from bot.notifiers.base import Notifier
-from bot.notifiers.registry import load_kinds as load_notifier_kinds
+from bot.notifiers.registry import load_kind as load_notifier_kind
 from bot.poller import make_watcher, poll_source
 from bot.runtime import PollReport, Runtime
 from state.http_cache import HttpCache
@@ -34,8 +34,10 @@ def open_store(config: AppConfig) -> Store:
 
 
 def make_notifiers(runtime: Runtime) -> dict[str, Notifier]:
-    kinds = load_notifier_kinds()
-    return {name: kinds[name](runtime.config.notifiers[name], runtime) for name in runtime.config.channels}
+    return {
+        name: load_notifier_kind(name)(runtime.config.notifiers[name], runtime)
+        for name in runtime.config.channels
+    }
 
 
 class Bot:

@@ -15,7 +15,8 @@ import pytest
 
 from bot.config import AppConfig, HttpConfig, ScheduleConfig, StoreConfig
 from bot.delivery import DrainReport, drain_channel
-from bot.notifiers.email import EmailConfig, EmailNotifier
+from bot.notifiers.email import EmailNotifier
+from bot.notifiers.email_config import EmailConfig
 from bot.runtime import Runtime
 from state.store import Store
 from tests.smtp_fixtures import PASSWORD, USERNAME, SmtpServer

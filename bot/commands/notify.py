@@ -10,7 +10,7 @@ from bot.config import load_config
 from bot.daemon import open_store
 from bot.logging_setup import setup_logging
 from bot.notifiers.base import DeliveryError, Notifier
-from bot.notifiers.registry import load_kinds
+from bot.notifiers.registry import NOTIFIER_MODULES, load_kind
 from bot.runtime import Runtime
 
 
@@ -41,19 +41,20 @@ async def _test(notifier: Notifier) -> int:
 def cmd_test_notify(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     setup_logging(config)
-    kinds = load_kinds()
-    if args.channel not in kinds:
-        print(f"unknown channel {args.channel!r} (channels: {', '.join(sorted(kinds))})", file=sys.stderr)
+    if args.channel not in NOTIFIER_MODULES:
+        known = ", ".join(sorted(NOTIFIER_MODULES))
+        print(f"unknown channel {args.channel!r} (channels: {known})", file=sys.stderr)
         return 2
     settings = config.notifiers[args.channel]
     if not settings.enabled:
         print(f"{args.channel} is not enabled: set enabled = true in [{args.channel}] of {config.path}")
         return 2
-    if not hasattr(kinds[args.channel], "test_message"):
+    notifier_class = load_kind(args.channel)
+    if not hasattr(notifier_class, "test_message"):
         print(f"{args.channel} has no test message", file=sys.stderr)
         return 2
     store = open_store(config)
     try:
-        return asyncio.run(_test(kinds[args.channel](settings, Runtime(config, store))))
+        return asyncio.run(_test(notifier_class(settings, Runtime(config, store))))
     finally:
         store.close()

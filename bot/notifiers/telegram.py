@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,8 +38,9 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.event_text import describe
-from bot.notifiers.base import Ack, DeliveryError, Notifier, NotifierConfig
+from bot.notifiers.base import Ack, DeliveryError, Notifier
 from bot.notifiers.registry import register
+from bot.notifiers.telegram_config import TelegramConfig
 from bot.telegram_commands import install
 from bot.telegram_format import (
     CAPTION_LIMIT,
@@ -60,8 +60,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hrcwatch.telegram")
 
-DEFAULT_API_BASE = "https://api.telegram.org/bot"
-_CHANNEL = re.compile(r"^(-100\d{5,}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
 _TEST_LINES = (
     Line("HRC Watch test message", "b"),
     Line("If you can read this, the bot can post to this chat."),
@@ -73,43 +71,6 @@ _PARTS_SCHEMA = """CREATE TABLE IF NOT EXISTS telegram_parts (
     message_id INTEGER NOT NULL,
     PRIMARY KEY (entry_id, chat, part)
 )"""
-
-
-@dataclass(frozen=True)
-class TelegramConfig(NotifierConfig):
-    enabled: bool = False
-    token_env: str = "TELEGRAM_BOT_TOKEN"  # noqa: S105 (the name of the variable, not a secret)
-    channel: str = ""
-    admins: tuple[int, ...] = ()
-    api_base: str = DEFAULT_API_BASE
-    commands: bool = True
-    burst_threshold: int = 15
-    timeout: timedelta = timedelta(seconds=20)
-    max_retries: int = 3
-    messages_per_second: float = 25.0
-    channel_messages_per_minute: float = 20.0
-
-    def validate(self) -> None:
-        if not self.enabled:
-            return
-        if not os.environ.get(self.token_env):
-            raise ValueError(
-                f"token_env: environment variable {self.token_env} is not set (it must hold the bot token)"
-            )
-        if not _CHANNEL.match(self.channel):
-            raise ValueError(
-                f"channel: expected the channel's numeric id (-100...) or @name, got {self.channel!r}"
-            )
-        if not self.api_base.startswith(("https://", "http://")):
-            raise ValueError(f"api_base: expected an http(s) URL, got {self.api_base!r}")
-        if self.burst_threshold < 0 or self.max_retries < 0:
-            raise ValueError("burst_threshold and max_retries must not be negative")
-        if self.messages_per_second <= 0 or self.channel_messages_per_minute <= 0:
-            raise ValueError("messages_per_second and channel_messages_per_minute must be positive")
-
-    @property
-    def token(self) -> str:
-        return os.environ.get(self.token_env, "")
 
 
 @dataclass(frozen=True)
