@@ -26,5 +26,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except ConfigError as exc:
-        print(f"config error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())
+        print(f"config error: {message[:1000]}", file=sys.stderr)
         return 2

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.notifiers.base import NotifierConfig
 from bot.notifiers.registry import config_classes
-from bot.typed_config import ConfigError, from_table
+from bot.typed_config import ConfigError, from_table, shown
 from watchers.fetch import HttpConfig
 from watchers.registry import UnknownKind, load_kind
 
@@ -34,7 +34,7 @@ class ScheduleConfig:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
+            raise ValueError(f"timezone: unknown time zone {shown(self.timezone)}") from None
         if self.failure_alert_after < 1 or self.remove_after < 1:
             raise ValueError("failure_alert_after and remove_after must be at least 1")
 
@@ -72,7 +72,7 @@ class SourceConfig:
         if self.every < timedelta(seconds=10):
             raise ValueError(f"every: polling more often than every 10s is impolite, got {self.every}")
         if not self.url.startswith(("http://", "https://")):
-            raise ValueError(f"url: expected an http(s) URL, got {self.url!r}")
+            raise ValueError(f"url: expected an http(s) URL, got {shown(self.url)}")
 
 
 _SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing"}
@@ -99,7 +99,7 @@ class AppConfig:
             if source.name == name:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none"
-        raise ConfigError(f"{self.path}: no source named {name!r} (sources: {known})")
+        raise ConfigError(f"{self.path}: no source named {shown(name)} (sources: {known})")
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -145,7 +145,7 @@ def load_config(path: Path | str) -> AppConfig:
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ConfigError(f"{where}: two sources are named {duplicates[0]!r}")
+        raise ConfigError(f"{where}: two sources are named {shown(duplicates[0])}")
     notifiers = {
         kind: from_table(cls, raw.get(kind, {}), f"{where}: [{kind}]") for kind, cls in notifier_kinds.items()
     }

@@ -9,9 +9,13 @@ from datetime import UTC, datetime
 
 from bot import metrics
 from bot.notifiers.base import DeliveryError, Notifier
+from state.model import OutboxEntry
 from state.store import Store
 
 log = logging.getLogger("hrcwatch.delivery")
+
+BATCH = 500  # rows handed to a notifier at once (an email digest holds at most this many)
+MAX_BATCHES = 20  # per drain call, so one channel's backlog cannot starve the others for long
 
 
 @dataclass(frozen=True)
@@ -23,12 +27,31 @@ class DrainReport:
 
 
 async def drain_channel(store: Store, notifier: Notifier, now: datetime | None = None) -> DrainReport:
-    """Delivers what is due on one channel; the first failure stops it, so order is kept."""
+    """Delivers what is due on one channel, batch after batch until the queue is empty (so a flood from
+    one source does not hold back the others' alerts for long); the first failure stops it, keeping order.
+    """
     now = now or datetime.now(UTC)
     channel = notifier.kind
     if not notifier.due(now):
         return DrainReport(channel, 0, len(store.pending(channel, now)))
-    entries = store.pending(channel, now)
+    sent = 0
+    for _ in range(MAX_BATCHES):
+        entries = store.pending(channel, now, limit=BATCH)
+        if not entries:
+            break
+        acked, error = await _deliver_batch(store, notifier, entries)
+        sent += acked
+        if error or acked < len(entries):
+            metrics.OUTBOX_PENDING.labels(channel).set(len(entries) - acked)
+            return DrainReport(channel, sent, len(entries) - acked, error)
+    left = len(store.pending(channel, now, limit=BATCH))
+    metrics.OUTBOX_PENDING.labels(channel).set(left)
+    return DrainReport(channel, sent, left)
+
+
+async def _deliver_batch(store: Store, notifier: Notifier, entries: list[OutboxEntry]) -> tuple[int, str]:
+    """One call of the notifier: how many entries it acked, and the error that stopped it, if any."""
+    channel = notifier.kind
     queued_at = {e.id: e.event.created_at for e in entries}
     acked: set[int] = set()
 
@@ -40,7 +63,6 @@ async def drain_channel(store: Store, notifier: Notifier, now: datetime | None =
         for entry_id in entry_ids:
             metrics.SEND_LATENCY.labels(channel).observe((sent_at - queued_at[entry_id]).total_seconds())
 
-    error = ""
     try:
         await notifier.deliver(entries, ack)
     except Exception as exc:
@@ -54,8 +76,8 @@ async def drain_channel(store: Store, notifier: Notifier, now: datetime | None =
         if unsent:
             store.fail(unsent[:1], error, datetime.now(UTC), retry_after)
             metrics.RETRIES.labels(channel).inc()
-    metrics.OUTBOX_PENDING.labels(channel).set(len(entries) - len(acked))
-    return DrainReport(channel, len(acked), len(entries) - len(acked), error)
+        return len(acked), error
+    return len(acked), ""
 
 
 async def drain(store: Store, notifiers: Mapping[str, Notifier]) -> list[DrainReport]:

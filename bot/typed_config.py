@@ -22,11 +22,17 @@ class ConfigError(Exception):
     """A configuration problem; str() is the one line shown to the operator."""
 
 
+def shown(value: Any, limit: int = 80) -> str:
+    """A value quoted in an error message, cut short: a 5 MB value must not make a 5 MB line."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
 def parse_duration(text: str) -> timedelta:
     """'90s', '15m', '1h', '1d' -> timedelta (zero allowed; callers bound their own)."""
     match = _DURATION.match(text) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f"expected a duration like '30s', '15m', '1h' or '1d', got {text!r}")
+        raise ValueError(f"expected a duration like '30s', '15m', '1h' or '1d', got {shown(text)}")
     seconds = float(match.group(1)) * _UNITS[match.group(2)]
     return timedelta(seconds=seconds)
 
@@ -59,14 +65,14 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
                 return _convert(value, arg, where)
             except ConfigError:
                 continue
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {shown(value)}")
     if origin is typing.Literal:
         if value not in typing.get_args(tp):
-            raise ConfigError(f"{where}: expected one of {_type_name(tp)}, got {value!r}")
+            raise ConfigError(f"{where}: expected one of {_type_name(tp)}, got {shown(value)}")
         return value
     if origin in (list, tuple):
         if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+            raise ConfigError(f"{where}: expected {_type_name(tp)}, got {shown(value)}")
         (arg, *_) = typing.get_args(tp) or (Any,)
         return tuple(_convert(v, arg, f"{where}[{i}]") for i, v in enumerate(value))
     if tp is timedelta:
@@ -77,13 +83,13 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if tp is int and isinstance(value, bool):
-        raise ConfigError(f"{where}: expected int, got {value!r}")
+        raise ConfigError(f"{where}: expected int, got {shown(value)}")
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            raise ConfigError(f"{where}: expected a table, got {value!r}")
+            raise ConfigError(f"{where}: expected a table, got {shown(value)}")
         return from_table(tp, value, where)
     if isinstance(tp, type) and not isinstance(value, tp):
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {shown(value)}")
     return value
 
 
@@ -97,7 +103,7 @@ def from_table(cls: type[T], table: dict[str, Any], where: str) -> T:
     unknown = sorted(set(table) - set(fields))
     if unknown:
         known = ", ".join(sorted(fields)) or "none"
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known keys: {known})")
+        raise ConfigError(f"{where}: unknown key {shown(unknown[0])} (known keys: {known})")
     values: dict[str, Any] = {}
     for name, field in fields.items():
         key_where = f"{where}.{name}"
@@ -106,7 +112,7 @@ def from_table(cls: type[T], table: dict[str, Any], where: str) -> T:
         elif (
             field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING  # type: ignore[misc]
         ):
-            raise ConfigError(f"{where}: missing required key {name!r}")
+            raise ConfigError(f"{where}: missing required key {shown(name)}")
     obj = cls(**values)
     validate = getattr(obj, "validate", None)
     if callable(validate):

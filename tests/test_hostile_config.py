@@ -62,14 +62,7 @@ def assert_refused(answer_stderr: str, returncode: int, path: Path, mentions: st
         "binary-garbage",
         "truncated-toml",
         "huge-garbage-file",
-        pytest.param(
-            "huge-value",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: bot/typed_config.py and bot/config.py put the whole bad value ({value!r}) in "
-                "the error: a 5 MB url gives a 5 MB line",
-            ),
-        ),
+        "huge-value",
         "sources-is-a-string",
         "sources-are-strings",
     ],

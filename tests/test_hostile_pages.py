@@ -309,11 +309,6 @@ def test_a_truncated_marcxml_answer_is_a_parse_error(httpserver: HTTPServer, tmp
     assert_named_failure(run, sources, "parse_error", "not XML")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: watchers/pages.py load_feed accepts feedparser's partial result of a truncated feed "
-    "(bozo SAXParseException ignored), so the entries after the cut read as removed",
-)
 def test_a_truncated_feed_is_a_parse_error(httpserver: HTTPServer, tmp_path: Path) -> None:
     """An RSS answer cut inside its third entry is refused: read as complete, the drafts after the cut
     would count as no longer listed (and be announced as removed after a few such polls)."""
@@ -439,25 +434,12 @@ def _encoding_case(case: str) -> tuple[str, bytes, str, str]:
     )
 
 
-_MOJIBAKE = "bug: {where} decodes the whole page as windows-1252 (or the <meta> charset) instead of UTF-8"
-
-
 @pytest.mark.parametrize(
     "case",
     [
         "invalid-utf8-html",
-        pytest.param(
-            "invalid-utf8-feed",
-            marks=pytest.mark.xfail(
-                strict=True, reason=_MOJIBAKE.format(where="watchers/pages.py load_feed (feedparser)")
-            ),
-        ),
-        pytest.param(
-            "meta-contradicts-header",
-            marks=pytest.mark.xfail(
-                strict=True, reason=_MOJIBAKE.format(where="watchers/pages.py load_html (ignores the header)")
-            ),
-        ),
+        "invalid-utf8-feed",
+        "meta-contradicts-header",
         "unknown-charset-name",
     ],
 )
@@ -520,11 +502,6 @@ def test_a_feed_of_10000_items_is_capped_at_2000_documents(flood: FloodRun) -> N
     assert "A/HRC/50/L.2001" not in flood.items and "A/HRC/51/L.1" not in flood.items
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the outbox is one FIFO per channel and a drain sends at most 500 rows "
-    "(state/store.py Store.pending limit=500): 2,000 alerts from one source hold back every other source",
-)
 def test_a_flood_of_2000_alerts_does_not_hold_back_another_sources_alerts(flood: FloodRun) -> None:
     """The healthy source's three new drafts reach the console in the same poll as the flood."""
     assert announced(flood.alerts, "healthy") == [s for s, _ in HEALTHY]
@@ -632,12 +609,6 @@ def test_markup_and_crlf_in_a_title_are_shown_as_plain_text(
 # -- symbol_probe: a server that ignores Range ------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: watchers/symbol_probe.py _texts copies body[match.end():] for every 'stream' marker "
-    "(quadratic) and gives each a 2 MB decompress buffer: 700 KB of markers hold the poll 3-10 s, "
-    "a 10 MB answer (the cap) several minutes",
-)
 def test_a_probe_answer_full_of_stream_markers_does_not_delay_the_next_source(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:

@@ -22,6 +22,9 @@ MAX_TITLE = 300
 _HTML_START = re.compile(rb"<\s{0,3}(?:!doctype\s{1,3}html|html|head|body|div|table|p|a|ul|section)\b", re.I)
 _FEED_START = re.compile(rb"<\s{0,3}(?:rss|feed|rdf:RDF)\b", re.I)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
+_XML_ENCODING = re.compile(rb"""^\s{0,8}<\?xml[^>]{0,200}encoding\s{0,3}=\s{0,3}["']([A-Za-z0-9._-]{1,40})""")
+_FEED_END = (b"</rss>", b"</feed>", b"</rdf:rdf>")
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCT = " \t\n-–—:|,;()[]/·•"
 
@@ -50,12 +53,45 @@ def is_feed(page: Page) -> bool:
     return bool(_FEED_START.search(_head(page.body)))
 
 
+def _header_charset(page: Page) -> str | None:
+    for part in page.headers.get("content-type", "").split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value.strip("\"' "):
+            return value.strip("\"' ").lower()
+    return None
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def load_html(page: Page) -> BeautifulSoup:
-    """The page as a tree; ParseError for an empty, binary or non-HTML body."""
+    """The page as a tree; ParseError for an empty, binary or non-HTML body.
+
+    Valid UTF-8 is read as UTF-8, else the HTTP header's charset wins over a page's own <meta>: a wrong
+    meta tag must not garble every title.
+    """
     _require_text(page)
     if not _HTML_START.search(page.body[:65536]):
         raise ParseError(f"{page.url}: not an HTML page")
-    return BeautifulSoup(page.body, "lxml")
+    encoding = "utf-8" if _is_utf8(page.body) else _header_charset(page)
+    return BeautifulSoup(page.body, "lxml", from_encoding=encoding)
+
+
+def _feed_body(page: Page) -> bytes:
+    """A UTF-8 feed with a few invalid bytes keeps its UTF-8 (the bad bytes become U+FFFD) instead of
+    being re-read as windows-1252 throughout."""
+    declared = _header_charset(page)
+    match = _XML_ENCODING.match(page.body)
+    if match:
+        declared = match.group(1).decode("ascii").lower()
+    if (declared is None or declared in _UTF8_NAMES) and not _is_utf8(page.body):
+        return page.body.decode("utf-8", errors="replace").encode("utf-8")
+    return page.body
 
 
 def load_feed(page: Page) -> Any:
@@ -68,9 +104,13 @@ def load_feed(page: Page) -> Any:
         raise ParseError(f"{page.url}: not an RSS or Atom feed")
     if _ENTITY_DECL.search(page.body):
         raise ParseError(f"{page.url}: feed declares entities; refused")
-    parsed = feedparser.parse(io.BytesIO(page.body), resolve_relative_uris=False, sanitize_html=True)
+    body = _feed_body(page)
+    parsed = feedparser.parse(io.BytesIO(body), resolve_relative_uris=False, sanitize_html=True)
     if not parsed.get("version") and not parsed.get("entries"):
         raise ParseError(f"{page.url}: not an RSS or Atom feed")
+    if parsed.get("bozo") and not body.rstrip().lower().endswith(_FEED_END):
+        reason = str(parsed.get("bozo_exception", ""))[:200]
+        raise ParseError(f"{page.url}: feed is truncated ({reason}); a partial feed is not a snapshot")
     return parsed
 
 

@@ -36,6 +36,7 @@ from watchers.symbols_page import document_item
 from watchers.undocs import ACCESS_URL, pdf_url, short_link
 
 RANGE = {"Range": "bytes=0-63"}
+MAX_STREAMS = 64  # a real drafts' PDF names its symbol in the first streams
 MAX_INFLATE = 2_000_000
 _SESSION = re.compile(r"^(?:current|S-[1-9][0-9]?|[1-9][0-9]{0,2})$")
 _STREAM = re.compile(rb"stream\r?\n")
@@ -73,11 +74,12 @@ def _texts(body: bytes) -> list[bytes]:
     """The raw PDF and its inflated streams (capped): where the symbol usually is."""
     texts = [body]
     budget = MAX_INFLATE
-    for match in _STREAM.finditer(body):
-        if budget <= 0:
+    view = memoryview(body)
+    for attempt, match in enumerate(_STREAM.finditer(body)):
+        if budget <= 0 or attempt >= MAX_STREAMS:
             break
         try:
-            inflated = zlib.decompressobj().decompress(body[match.end() :], budget)
+            inflated = zlib.decompressobj().decompress(view[match.end() :], budget)
         except zlib.error:
             continue
         budget -= len(inflated)

@@ -31,6 +31,7 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.delivery import BATCH as DRAIN_BATCH
 from bot.email_digest import (
     MAIL_POLICY,
     Digest,
@@ -55,7 +56,6 @@ _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 META_OPEN = "email.open_digest"
 META_LAST_SLOT = "email.last_slot"
-DRAIN_BATCH = 500  # Store.pending's default limit: the most rows the drainer hands over at once
 
 
 def latest_slot(now: datetime, digest_at: str, tz: ZoneInfo, action_days: frozenset[date]) -> datetime:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.email_digest import parse_address
 from bot.notifiers.base import NotifierConfig
 from bot.smtp_send import SmtpSettings
+from bot.typed_config import shown
 
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -39,17 +40,17 @@ class EmailConfig(NotifierConfig):
 
     def validate(self) -> None:
         if not _CLOCK.match(self.digest_at):
-            raise ValueError(f"digest_at: expected a 24-hour time like '08:00', got {self.digest_at!r}")
+            raise ValueError(f"digest_at: expected a 24-hour time like '08:00', got {shown(self.digest_at)}")
         if self.timezone:
             try:
                 ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
+                raise ValueError(f"timezone: unknown time zone {shown(self.timezone)}") from None
         for day in self.action_days:
             try:
                 date.fromisoformat(day)
             except ValueError:
-                raise ValueError(f"action_days: expected dates like '2026-04-01', got {day!r}") from None
+                raise ValueError(f"action_days: expected dates like '2026-04-01', got {shown(day)}") from None
         if not 0 < self.port < 65536:
             raise ValueError(f"port: expected 1-65535, got {self.port}")
         if not timedelta(seconds=1) <= self.timeout <= timedelta(minutes=10):
@@ -70,7 +71,7 @@ class EmailConfig(NotifierConfig):
             parse_address(self.sender)
         except ValueError:
             raise ValueError(
-                f"sender: expected an address like 'HRC Watch <bot@example.org>', got {self.sender!r}"
+                f"sender: expected an address like 'HRC Watch <bot@example.org>', got {shown(self.sender)}"
             ) from None
         if not self.recipients:
             raise ValueError("recipients: list at least one address")
@@ -78,7 +79,7 @@ class EmailConfig(NotifierConfig):
             try:
                 parse_address(recipient)
             except ValueError:
-                raise ValueError(f"recipients: not an email address: {recipient!r}") from None
+                raise ValueError(f"recipients: not an email address: {shown(recipient)}") from None
         if self.username and not self.password_env:
             raise ValueError("password_env: required with username (the name of the variable holding it)")
         if self.password_env and not os.environ.get(self.password_env):
@@ -86,7 +87,7 @@ class EmailConfig(NotifierConfig):
         if self.security == "none" and self.username and self.host not in _LOOPBACK:
             raise ValueError("security: 'none' would send the password in clear; use 'starttls' or 'ssl'")
         if self.ca_file and not Path(self.ca_file).is_file():
-            raise ValueError(f"ca_file: no such file {self.ca_file!r}")
+            raise ValueError(f"ca_file: no such file {shown(self.ca_file)}")
 
     def smtp_settings(self) -> SmtpSettings:
         """Reads the password from the environment at send time; it is never stored or logged."""

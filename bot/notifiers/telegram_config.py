@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.notifiers.base import NotifierConfig
+from bot.typed_config import shown
 
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
 _CHANNEL = re.compile(r"^(-100\d{5,}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
@@ -36,10 +37,10 @@ class TelegramConfig(NotifierConfig):
             )
         if not _CHANNEL.match(self.channel):
             raise ValueError(
-                f"channel: expected the channel's numeric id (-100...) or @name, got {self.channel!r}"
+                f"channel: expected the channel's numeric id (-100...) or @name, got {shown(self.channel)}"
             )
         if not self.api_base.startswith(("https://", "http://")):
-            raise ValueError(f"api_base: expected an http(s) URL, got {self.api_base!r}")
+            raise ValueError(f"api_base: expected an http(s) URL, got {shown(self.api_base)}")
         if self.burst_threshold < 0 or self.max_retries < 0:
             raise ValueError("burst_threshold and max_retries must not be negative")
         if self.messages_per_second <= 0 or self.channel_messages_per_minute <= 0:
