@@ -1,0 +1,1 @@
+"""A replayed end of a Council session (timeline) served by a local, fault-injecting HTTP server."""
