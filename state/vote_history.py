@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 
+from watchers.symbols import find_symbols
 from watchers.votes.countries import GROUPS, normalise, registry
-from watchers.votes.lexicon import find_symbols
 from watchers.votes.model import Choice, Vote, session_of
 
 TITLE_SIMILARITY = 0.9
@@ -199,10 +199,10 @@ class VoteHistory:
     def search(self, query: str) -> list[Vote]:
         """A symbol finds its initiative's votes; words find votes whose title contains them."""
         query = query[:300]
-        symbols = find_symbols(query)
+        symbols = {s.normalised for s in find_symbols(query)}
         votes = self.all_votes()
         if symbols:
-            hits = [v for v in votes if {v.symbol, v.draft_symbol} & set(symbols)]
+            hits = [v for v in votes if {v.symbol, v.draft_symbol} & symbols]
             return self.same_initiative(hits[0]) if hits else []
         wanted = initiative_title(query)
         if not wanted:

@@ -1,4 +1,6 @@
-"""Small shared readers: numbers written as digits or words, HRC symbols, dates.
+"""Small shared readers: numbers written as digits or words, and dates.
+
+HRC document symbols are read by watchers.symbols, not here.
 
 Every pattern here is linear: no nested quantifiers, bounded repetitions only.
 """
@@ -47,43 +49,6 @@ def to_int(text: str) -> int | None:
     if cleaned.isdigit():
         return int(cleaned)
     return NUMBER_WORDS.get(cleaned)
-
-
-SYMBOL_RE = re.compile(
-    r"A\s?/\s?HRC\s?[/.]\s?(?:(RES|DEC|PRST)\s?/\s?)?(S\s?-\s?\d{1,2}|\d{1,3})\s?/\s?"
-    r"(L\s?\.?\s?\d{1,3}|\d{1,3})"
-    r"((?:\s?/\s?(?:Rev|Add|Corr)\s?\.?\s?\d{1,2}){0,4})",
-    re.IGNORECASE,
-)
-_SUFFIX_RE = re.compile(r"(Rev|Add|Corr)\s?\.?\s?(\d{1,2})", re.IGNORECASE)
-
-
-def normalise_symbol(match: re.Match[str]) -> str:
-    """The canonical form of a symbol as written, mending "A/HRC.35", "L 13", "Rev 1"."""
-    kind, session, number, suffixes = match.groups()
-    session = re.sub(r"\s", "", session).upper()
-    parts = ["A", "HRC"]
-    if kind:
-        parts.append(kind.upper())
-    parts.append(session)
-    digits = re.sub(r"\D", "", number)
-    parts.append(f"L.{digits}" if number[:1].upper() == "L" else digits)
-    parts.extend(f"{k.capitalize()}.{n}" for k, n in _SUFFIX_RE.findall(suffixes or ""))
-    return "/".join(parts)
-
-
-def find_symbols(text: str) -> list[str]:
-    """Every HRC symbol in the text, normalised, in order, without repeats."""
-    seen: list[str] = []
-    for match in SYMBOL_RE.finditer(text):
-        symbol = normalise_symbol(match)
-        if symbol not in seen:
-            seen.append(symbol)
-    return seen
-
-
-def is_draft(symbol: str) -> bool:
-    return "/L." in symbol
 
 
 MONTHS = {

@@ -11,9 +11,9 @@ from datetime import date
 
 from lxml import etree
 
+from watchers.symbols import find_symbols
 from watchers.votes.checks import finish
 from watchers.votes.countries import registry
-from watchers.votes.lexicon import find_symbols
 from watchers.votes.model import Choice, Vote, session_of
 
 MAX_XML_BYTES = 50_000_000
@@ -78,7 +78,7 @@ def _record_vote(record: etree._Element) -> Vote | None:
         if totals.get(code, "").isdigit():
             stated[category] = int(totals[code])
     symbol = first.get("791", {}).get("a") or None
-    drafts = [s for s in find_symbols(first.get("993", {}).get("a", "")) if "/L." in s]
+    drafts = [s.normalised for s in find_symbols(first.get("993", {}).get("a", "")) if s.is_draft]
     title = first.get("245", {}).get("a", "").rstrip(" :/") or None
     record_id = next((text for tag, _, text in fields if tag == "001"), "")
     vote = Vote(

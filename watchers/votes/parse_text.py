@@ -7,14 +7,16 @@ contradicts (lists against totals, non-members, members in no list) becomes a wa
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from typing import Any
 
+from watchers.symbols import Symbol, find_symbols, parse_symbol
 from watchers.votes.action_text import parse_action_text
 from watchers.votes.checks import finish
 from watchers.votes.countries import Registry, registry
-from watchers.votes.lexicon import SYMBOL_RE, find_date, find_symbols, is_draft
+from watchers.votes.lexicon import find_date
 from watchers.votes.model import Choice, Vote, session_of
 from watchers.votes.prose import (
     CATEGORIES,
@@ -78,22 +80,52 @@ def _parse_sheet(rows: list[list[str]], reg: Registry) -> tuple[dict[str, Choice
     return roll_call, unrecognised, warnings
 
 
-def _symbols(text: str) -> tuple[str | None, str | None]:
+def _symbols(text: str) -> tuple[Symbol | None, Symbol | None]:
+    """The adopted text's symbol and the draft's, each the first the text names.
+
+    An adopted symbol from another session than the draft is a text the report cites ("follow-up to
+    Human Rights Council resolution 8/4 (A/HRC/35/L.2)"), not the one voted on: a draft of session N
+    is adopted as A/HRC/RES/N/x.
+    """
     found = find_symbols(text)
-    found += [f"A/HRC/{m[0].upper()}/{m[1].upper()}/{m[2]}" for m in _SHORT_SYMBOL.findall(text)]
-    adopted = next((s for s in found if not is_draft(s)), None)
-    draft = next((s for s in found if is_draft(s)), None)
+    for kind, session, number in _SHORT_SYMBOL.findall(text):
+        short = parse_symbol(f"A/HRC/{kind}/{session}/{number}")
+        if short is not None and short not in found:
+            found.append(short)
+    draft = next((s for s in found if s.is_draft), None)
+    adopted = next(
+        (s for s in found if s.is_adopted_text and (draft is None or s.session == draft.session)), None
+    )
     return adopted, draft
 
 
-def _title(text: str) -> str | None:
-    """The words beside the first symbol, or a short first line that reads like a title."""
+def _span(line: str, symbol: Symbol) -> tuple[int, int] | None:
+    """Where `symbol` is first written in `line`, whatever the spelling.
+
+    watchers.symbols gives no match positions, so the span is narrowed with find_symbols itself: the
+    shortest prefix that names the symbol ends it, the shortest tail of that prefix that still names
+    it starts it. Both tests are monotonic, so each is a bisection.
+    """
+    if symbol not in find_symbols(line):
+        return None
+    end = bisect.bisect_left(range(len(line) + 1), True, key=lambda k: symbol in find_symbols(line[:k]))
+    start = bisect.bisect_left(range(end + 1), True, key=lambda k: symbol not in find_symbols(line[k:end]))
+    return start - 1, end
+
+
+def _title(text: str, own: list[Symbol]) -> str | None:
+    """The words beside the vote's own symbol, or a short first line that reads like a title."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in lines[:40]:
-        match = SYMBOL_RE.search(line) or _SHORT_SYMBOL.search(line)
-        if match is None or len(line.split()) > 25:
+        if len(line.split()) > 25:
             continue
-        rest = (line[: match.start()] + " " + line[match.end() :]).strip(" -–—:()[].")
+        span = next((found for s in own if (found := _span(line, s)) is not None), None)
+        if span is None:
+            short = _SHORT_SYMBOL.search(line)
+            span = short.span() if short else None
+        if span is None:
+            continue
+        rest = (line[: span[0]] + " " + line[span[1] :]).strip(" -–—:()[].")
         rest = re.sub(r"\(\s*\)|^[-–—:.\s]+|[-–—:\s]+$", "", rest).strip()
         if "\t" not in rest and len(rest.split()) >= 3:
             return rest[:300]
@@ -195,14 +227,16 @@ def _parse_one(text: str, session: int | str | None) -> Vote:
             _add(roll_call, [iso3], category, reg, warnings)
         if announces_results(prose_text) and not lists.lists:
             warnings.append("the text announces the country lists but does not include them")
-    symbol, draft = _symbols(text)
+    adopted, draft_text = _symbols(text)
+    symbol = adopted.normalised if adopted else None
+    draft = draft_text.normalised if draft_text else None
     if symbol is None and draft is None:
         warnings.append("the text names no symbol: it cannot be matched to an official record")
     outcome = _OUTCOME.search(prose_text)
     vote = Vote(
         symbol=symbol,
         draft_symbol=draft,
-        title=_title(text),
+        title=_title(text, [s for s in (draft_text, adopted) if s is not None]),
         date=(action.date if action else None) or find_date(text),
         session=_session(text, symbol or draft, session),
         outcome=_outcome_word(outcome.group(1)) if outcome else None,
