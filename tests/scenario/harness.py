@@ -47,12 +47,12 @@ class SoakOptions:
     kill_after: tuple[float, float] = (4.0, 12.0)  # seconds of bot uptime before each kill
     page_faults: dict[str, float] = field(
         default_factory=lambda: {
-            "500": 0.04,
-            "503": 0.03,
-            "429": 0.03,
-            "slow": 0.03,
-            "drop": 0.03,
-            "blocked": 0.03,
+            "500": 0.06,
+            "503": 0.05,
+            "429": 0.05,
+            "slow": 0.05,
+            "drop": 0.06,
+            "blocked": 0.05,
         }
     )
     telegram_fault_every: float = 8.0  # mean seconds between injected Telegram faults

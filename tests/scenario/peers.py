@@ -32,6 +32,10 @@ class TelegramThread:
             self._fake = fake
             self._ready.set()
             await self._stop.wait()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:  # requests still held by a scripted hang
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
 
     def __enter__(self) -> TelegramThread:
         self._thread.start()
