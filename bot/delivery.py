@@ -35,13 +35,13 @@ async def drain_channel(store: Store, notifier: Notifier, now: datetime | None =
     if not notifier.due(now):
         return DrainReport(channel, 0, len(store.pending(channel, now)))
     sent = 0
-    for _ in range(MAX_BATCHES):
+    for batch in range(MAX_BATCHES):
         entries = store.pending(channel, now, limit=BATCH)
-        if not entries:
+        if not entries and batch:  # an empty first call still lets a digest send "nothing new"
             break
         acked, error = await _deliver_batch(store, notifier, entries)
         sent += acked
-        if error or acked < len(entries):
+        if error or acked < len(entries) or not entries:
             metrics.OUTBOX_PENDING.labels(channel).set(len(entries) - acked)
             return DrainReport(channel, sent, len(entries) - acked, error)
     left = len(store.pending(channel, now, limit=BATCH))
