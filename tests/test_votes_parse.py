@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from watchers.votes.countries import registry
 from watchers.votes.parse_text import parse_vote_text, parse_vote_texts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "votes"
@@ -189,3 +190,11 @@ def test_garbage_never_raises(text: str) -> None:
 def test_vote_shaped_noise_keeps_one_entry_per_country(parts: list[str]) -> None:
     vote = parse_vote_text("".join(parts))
     assert set(vote.roll_call) <= {"RUS", "KOR", "CHN"}
+
+
+def test_a_typo_is_forgiven_but_a_different_word_is_not():
+    names = registry()
+    assert names.lookup("Mentenegro") == "MNE" and names.lookup("Phillipines") == "PHL"
+    assert names.lookup("Republic of YES") is None, "found by hypothesis: it once read as Yemen"
+    vote = parse_vote_text("In favour:RussiaKorea, Republic of\tYES\tCHINA")
+    assert "YEM" not in vote.roll_call

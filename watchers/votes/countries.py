@@ -163,7 +163,7 @@ class Registry:
         if len(key) < 5 or len(key) > 60:
             return None
         close = difflib.get_close_matches(key, self._single_names, n=3, cutoff=0.85)
-        states = {self._single_names[c] for c in close}
+        states = {self._single_names[c] for c in close if _same_words(key, c)}
         return states.pop() if len(states) == 1 else None
 
     def find(self, tokens: list[str]) -> list[Match]:
@@ -180,6 +180,15 @@ class Registry:
             else:
                 i += 1
         return found
+
+
+def _same_words(typed: str, name: str) -> bool:
+    """A typo changes letters, not words: "Mentenegro" is Montenegro, "Republic of YES" is not Yemen."""
+    typed_words, name_words = typed.split(), name.split()
+    if len(typed_words) != len(name_words):
+        return False
+    pairs = zip(typed_words, name_words, strict=True)
+    return all(difflib.SequenceMatcher(None, a, b).ratio() >= 0.8 for a, b in pairs)
 
 
 def _data_text(name: str) -> str:
