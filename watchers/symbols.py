@@ -232,26 +232,31 @@ def parse_adopted_number(text: str, series: Series = "RES") -> Symbol | None:
     return Symbol(series, session, number)
 
 
-def _iter_symbols(text: str) -> Iterator[tuple[int, Symbol]]:
+def _iter_symbols(text: str) -> Iterator[tuple[int, int, Symbol]]:
     for match in _SYMBOL.finditer(text):
         symbol = _from_match(match)
         if symbol is not None:
-            yield match.start(), symbol
+            yield match.start(), match.end(), symbol
     for match in _SHORT.finditer(text):
         kind = match.group("kind").lower()
         series: Series = _SHORT_KIND.get(kind, "PRST")
         session = _session(match.group("session"))
         number = int(match.group("num"))
         if session is not None and number:
-            yield match.start(), Symbol(series, session, number)
+            yield match.start(), match.end(), Symbol(series, session, number)
+
+
+def symbol_spans(text: str) -> list[tuple[int, int, Symbol]]:
+    """Every sighting of an HRC symbol in free text as (start, end, symbol), in order, repeats kept."""
+    if not isinstance(text, str):
+        return []
+    return sorted(_iter_symbols(text[:MAX_TEXT]), key=lambda sighting: sighting[0])
 
 
 def find_symbols(text: str) -> list[Symbol]:
     """Every HRC symbol in free text, in order of first appearance, each once."""
-    if not isinstance(text, str):
-        return []
     seen: dict[str, Symbol] = {}
-    for _, symbol in sorted(_iter_symbols(text[:MAX_TEXT]), key=lambda pair: pair[0]):
+    for _, _, symbol in symbol_spans(text):
         seen.setdefault(symbol.normalised, symbol)
     return list(seen.values())
 

@@ -7,12 +7,11 @@ contradicts (lists against totals, non-members, members in no list) becomes a wa
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from typing import Any
 
-from watchers.symbols import Symbol, find_symbols, parse_symbol
+from watchers.symbols import Symbol, find_symbols, parse_symbol, symbol_spans
 from watchers.votes.action_text import parse_action_text
 from watchers.votes.checks import finish
 from watchers.votes.countries import Registry, registry
@@ -100,17 +99,8 @@ def _symbols(text: str) -> tuple[Symbol | None, Symbol | None]:
 
 
 def _span(line: str, symbol: Symbol) -> tuple[int, int] | None:
-    """Where `symbol` is first written in `line`, whatever the spelling.
-
-    watchers.symbols gives no match positions, so the span is narrowed with find_symbols itself: the
-    shortest prefix that names the symbol ends it, the shortest tail of that prefix that still names
-    it starts it. Both tests are monotonic, so each is a bisection.
-    """
-    if symbol not in find_symbols(line):
-        return None
-    end = bisect.bisect_left(range(len(line) + 1), True, key=lambda k: symbol in find_symbols(line[:k]))
-    start = bisect.bisect_left(range(end + 1), True, key=lambda k: symbol not in find_symbols(line[k:end]))
-    return start - 1, end
+    """Where `symbol` is first written in `line`, whatever the spelling."""
+    return next(((start, end) for start, end, seen in symbol_spans(line) if seen == symbol), None)
 
 
 def _title(text: str, own: list[Symbol]) -> str | None:
