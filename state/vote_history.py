@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 
-from watchers.symbols import find_symbols
+from watchers.symbols import find_symbols, parse_symbol
 from watchers.votes.countries import GROUPS, normalise, registry
 from watchers.votes.model import Choice, Vote, session_of
 
@@ -230,7 +230,8 @@ def _load_shipped() -> list[Vote]:
     votes = []
     for row in _shipped("hrc_recorded_votes_2006_2024_resolutions.csv.gz"):
         symbol = row["symbol"]
-        draft = "/L." in symbol
+        parsed = parse_symbol(symbol)
+        draft = bool(parsed and parsed.is_draft)
         yes, no = int(row["yes"]), int(row["no"])
         votes.append(
             Vote(

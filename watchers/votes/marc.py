@@ -11,7 +11,7 @@ from datetime import date
 
 from lxml import etree
 
-from watchers.symbols import find_symbols
+from watchers.symbols import find_symbols, parse_symbol
 from watchers.votes.checks import finish
 from watchers.votes.countries import registry
 from watchers.votes.model import Choice, Vote, session_of
@@ -77,13 +77,14 @@ def _record_vote(record: etree._Element) -> Vote | None:
     for code, category in _TOTALS.items():
         if totals.get(code, "").isdigit():
             stated[category] = int(totals[code])
-    symbol = first.get("791", {}).get("a") or None
+    parsed = parse_symbol(first.get("791", {}).get("a") or "")
+    symbol = parsed.normalised if parsed else None
     drafts = [s.normalised for s in find_symbols(first.get("993", {}).get("a", "")) if s.is_draft]
     title = first.get("245", {}).get("a", "").rstrip(" :/") or None
     record_id = next((text for tag, _, text in fields if tag == "001"), "")
     vote = Vote(
-        symbol=symbol if symbol and "/L." not in symbol else None,
-        draft_symbol=drafts[0] if drafts else (symbol if symbol and "/L." in symbol else None),
+        symbol=symbol if parsed and not parsed.is_draft else None,
+        draft_symbol=drafts[0] if drafts else (symbol if parsed and parsed.is_draft else None),
         title=title,
         date=_iso_date(first.get("269", {}).get("a", "")),
         session=session_of(symbol),
