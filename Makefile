@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run poll status test lint format clean
+.PHONY: run poll status test lint format clean demo
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(BIN)/activate
 format: $(BIN)/activate
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+demo: $(BIN)/activate
+	$(BIN)/python demo/run.py
 
 test: lint
 	PTB_TIMEDELTA=true $(BIN)/python -m pytest -q

@@ -1,11 +1,11 @@
 """Reliability: the bot survives faults from every peer and SIGKILLs without losing an alert.
 
 The bot runs as a real process against the scenario server (a replayed end of session 61, with 5xx, 429,
-slow answers, dropped connections and WAF blocks), the fake Telegram server (429, 500, hangs) and a
-console file; it is SIGKILLed 6 times at seeded random moments and restarted. Every headline the
-timeline says a person should have been told must reach every channel: none lost, duplicates at most one
-per kill (a kill between a send and its commit). Email digests go out at most once a minute, so the
-long soak (tests/soak_long.py) covers them. Takes about 80 s.
+slow answers, dropped connections and WAF blocks), the fake Telegram server (429, 500, hangs), aiosmtpd
+(451, dropped connections) and a console file; it is SIGKILLed 6 times at seeded random moments and
+restarted. Every headline the timeline says a person should have been told must reach every channel
+(console, Telegram channel, email digests): none lost, duplicates at most one per kill (a kill between a
+send and its commit). Takes about 80 s; tests/soak_long.py is the long run (50 kills).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.scenario.harness import Soak, SoakOptions
 
 @pytest.mark.timeout(150)
 def test_no_alert_is_lost_through_faults_and_sigkills(tmp_path: Path) -> None:
-    soak = Soak(SoakOptions(workdir=tmp_path, rounds=1, kills=6, seed=6, kill_after=(3.0, 10.0), email=False))
+    soak = Soak(SoakOptions(workdir=tmp_path, rounds=1, kills=6, seed=6, kill_after=(3.0, 10.0)))
     report = soak.run()
     print(report.summary())
     for name, channel in report.channels.items():

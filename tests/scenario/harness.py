@@ -19,7 +19,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -104,10 +104,19 @@ class SoakReport:
 
 
 def write_config(
-    path: Path, server: ScenarioServer, options: SoakOptions, telegram_url: str, smtp_port: int
+    path: Path,
+    server: ScenarioServer,
+    options: SoakOptions,
+    telegram_url: str,
+    smtp_port: int,
+    digest_now: bool = False,
 ) -> None:
-    """The bot's config: every source at the scenario server, every channel at a local peer."""
-    now = datetime.now(UTC)
+    """The bot's config: every source at the scenario server, every channel at a local peer.
+
+    The digest slot is two minutes ago, so each start in a new minute serves one digest; with
+    `digest_now` it is this minute, later than any served before: the final drain sends one at once.
+    """
+    slot = datetime.now(UTC) - (timedelta() if digest_now else timedelta(minutes=2))
     sources = "\n".join(
         f'[[sources]]\nname = "{s.name}"\nkind = "{s.kind}"\nurl = "{server.url_for(s)}"\n'
         f'every = "10s"\n{s.options}\n'
@@ -122,7 +131,7 @@ port = {smtp_port}
 security = "none"
 sender = "HRC Watch <bot@example.org>"
 recipients = ["{RECIPIENT}"]
-digest_at = "{now:%H:%M}"
+digest_at = "{slot:%H:%M}"
 timezone = "UTC"
 operator_notes = false
 timeout = "2s"
@@ -309,7 +318,9 @@ class Soak:
             server.stop()
         for kind, count in server.injected.items():
             self.faults[f"page {kind}"] += count
-        return SoakReport(result, o.kills, self.faults, time.monotonic() - started, len(self.steps), exits)
+        return SoakReport(
+            result, self.faults["SIGKILL"], self.faults, time.monotonic() - started, len(self.steps), exits
+        )
 
     def _drive(
         self,
@@ -333,11 +344,12 @@ class Soak:
             now = time.monotonic()
             waiting = [name for name in waiting if not polled_since(store, name, server.changed_at(name))]
             if not waiting:
-                if server.index == len(self.steps) - 1:
+                if server.index < len(self.steps) - 1:
+                    waiting = server.advance()
+                    step_started = now
+                    self.log(f"  step {server.index}: {server.step.label}")
+                elif kills >= o.kills:  # the timeline is over: kill on until the count is reached
                     break
-                waiting = server.advance()
-                step_started = now
-                self.log(f"  step {server.index}: {server.step.label}")
             elif now - step_started > o.step_timeout:
                 raise AssertionError(
                     f"step {server.index}: no successful poll of {waiting} in {o.step_timeout} s"
@@ -387,11 +399,8 @@ class Soak:
         telegram.call(telegram.fake.faults.clear)
         smtp.handler.faults.clear()
         if o.email:
-            wait = 61 - datetime.now(UTC).second  # a new minute: a new digest slot
-            self.log(f"  draining: waiting {wait} s for a fresh digest slot")
-            time.sleep(wait)
             bot.stop(signal.SIGTERM)
-            write_config(config, server, o, telegram.fake.base_url, smtp.port)
+            write_config(config, server, o, telegram.fake.base_url, smtp.port, digest_now=True)
             bot.start()
         deadline = time.monotonic() + o.drain_timeout
         while pending(store) != 0:
