@@ -47,7 +47,29 @@ def drafts(n: int, session: int = 61) -> list[tuple[str, str]]:
     return [(f"A/HRC/{session}/L.{i + 1}", titles[i % len(titles)]) for i in range(n)]
 
 
-def write_config(tmp_path: Path, url: str, extra: str = "", source_extra: str = "") -> Path:
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str
+    url: str
+    options: str = ""  # extra TOML lines of the [[sources]] table
+
+
+def write_sources(
+    tmp_path: Path,
+    sources: list[Source],
+    *,
+    every: str = "15m",
+    extra: str = "",
+    read_timeout: str = "1s",
+    announce_existing: bool = False,
+) -> Path:
+    """A config polling `sources` in order, alerts appended to tmp_path/alerts.txt by the console."""
+    tables = "\n".join(
+        f'[[sources]]\nname = "{s.name}"\nkind = "{s.kind}"\nurl = "{s.url}"\nevery = "{every}"\n'
+        f"announce_existing = {str(announce_existing).lower()}\n{s.options}\n"
+        for s in sources
+    )
     config = tmp_path / "config.toml"
     config.write_text(
         f"""
@@ -58,7 +80,7 @@ path = "{tmp_path / "store.sqlite3"}"
 user_agent = "HRCWatch-test/0.1"
 contact = "tests@example.org"
 connect_timeout = "2s"
-read_timeout = "1s"
+read_timeout = "{read_timeout}"
 min_host_gap = "0s"
 
 [schedule]
@@ -68,17 +90,19 @@ timezone = "Europe/Zurich"
 enabled = true
 path = "{tmp_path / "alerts.txt"}"
 
-[[sources]]
-name = "drafts"
-kind = "symbols"
-url = "{url}"
-every = "15m"
-{source_extra}
 {extra}
+{tables}
 """,
         encoding="utf-8",
     )
     return config
+
+
+def write_config(tmp_path: Path, url: str, extra: str = "", announce_existing: bool = False) -> Path:
+    """One `symbols` source named "drafts" at `url`."""
+    return write_sources(
+        tmp_path, [Source("drafts", "symbols", url)], extra=extra, announce_existing=announce_existing
+    )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,27 +16,13 @@ from tests.smtp_fixtures import (
     PASSWORD,
     USERNAME,
     SmtpServer,
-    TlsFiles,
     free_port,
-    running,
-    session_certificate,
 )
 from tests.spine_support import drafts, listing_html
 from tests.spine_support import write_config as spine_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_ENV = "HRCWATCH_TEST_SMTP_PASSWORD"
-
-
-@pytest.fixture(scope="session")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return session_certificate(tmp_path_factory)
-
-
-@pytest.fixture
-def smtp_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
-    with running(tls_files, "starttls") as server:
-        yield server
 
 
 def email_section(port: int, ca_file: str, **overrides: str) -> str:
@@ -150,9 +135,7 @@ def test_poll_sends_the_digest_through_the_daemon(
     """`python -m bot poll` with [email] enabled: the poller's events reach aiosmtpd as one digest."""
     httpserver.expect_request("/drafts").respond_with_data(listing_html(drafts(3)), content_type="text/html")
     email = email_section(smtp_server.port, smtp_server.ca_file)
-    config = spine_config(
-        tmp_path, httpserver.url_for("/drafts"), extra=email, source_extra="announce_existing = true"
-    )
+    config = spine_config(tmp_path, httpserver.url_for("/drafts"), extra=email, announce_existing=True)
     env = {**os.environ, PASSWORD_ENV: PASSWORD}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "poll", "--config", str(config)],

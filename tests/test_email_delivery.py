@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -30,20 +29,9 @@ from tests.email_support import (
     pending,
     vote,
 )
-from tests.smtp_fixtures import SmtpServer, TlsFiles, free_port, running, session_certificate
+from tests.smtp_fixtures import SmtpServer, free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-@pytest.fixture(scope="session")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return session_certificate(tmp_path_factory)
-
-
-@pytest.fixture
-def smtp_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
-    with running(tls_files, "starttls") as server:
-        yield server
 
 
 @pytest.fixture

@@ -18,22 +18,10 @@ from tests.smtp_fixtures import (
     free_port,
     make_certificate,
     running,
-    session_certificate,
     start_server,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-@pytest.fixture(scope="session")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return session_certificate(tmp_path_factory)
-
-
-@pytest.fixture
-def smtp_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
-    with running(tls_files, "starttls") as server:
-        yield server
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_healthz_and_metrics_of_a_running_daemon(httpserver: HTTPServer, tmp_pat
         tmp_path,
         httpserver.url_for("/drafts"),
         extra=f'[health]\nport = {port}\noutbox_max_age = "1s"\n',
-        source_extra="announce_existing = true",
+        announce_existing=True,
     )
     # The console channel points at a directory: every alert stays pending, so the outbox does not drain.
     config.write_text(config.read_text().replace(str(tmp_path / "alerts.txt"), str(tmp_path)))

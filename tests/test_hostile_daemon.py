@@ -18,8 +18,8 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.spine_support import ROOT, alerts, drafts, listing_html
-from tests.test_hostile_pages import FIXTURES, Source, announced, gzip_bomb, status, write_sources
+from tests.spine_support import ROOT, Source, alerts, drafts, listing_html
+from tests.test_hostile_pages import FIXTURES, announced, gzip_bomb, status, write_sources
 
 RUN_FOR_S = 15.0
 DEADLINE_S = 40.0

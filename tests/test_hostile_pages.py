@@ -30,7 +30,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from bot.cli import main
-from tests.spine_support import ROOT, Alert, alerts, drafts, listing_html
+from tests.spine_support import ROOT, Alert, Source, alerts, drafts, listing_html
+from tests.spine_support import write_sources as spine_write_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 HEALTHY = drafts(3)
@@ -40,43 +41,9 @@ BUDGET_S = 20.0  # a generous bound for one two-source poll on a slow machine
 FLOOD_BUDGET_S = 45.0  # feedparser alone needs ~2 s for 10,000 entries on an idle machine
 
 
-@dataclass(frozen=True)
-class Source:
-    name: str
-    kind: str
-    url: str
-    options: str = ""
-
-
 def write_sources(tmp_path: Path, sources: list[Source], every: str = "15m") -> Path:
-    """A config polling `sources` in order, each announcing its first sightings to the console file."""
-    tables = "\n".join(
-        f'[[sources]]\nname = "{s.name}"\nkind = "{s.kind}"\nurl = "{s.url}"\nevery = "{every}"\n'
-        f"announce_existing = true\n{s.options}\n"
-        for s in sources
-    )
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f"""
-[store]
-path = "{tmp_path / "store.sqlite3"}"
-
-[http]
-user_agent = "HRCWatch-test/0.1"
-contact = "tests@example.org"
-connect_timeout = "2s"
-read_timeout = "2s"
-min_host_gap = "0s"
-
-[console]
-enabled = true
-path = "{tmp_path / "alerts.txt"}"
-
-{tables}
-""",
-        encoding="utf-8",
-    )
-    return config
+    """Every source announces its first sightings, so what a hostile page yields shows in the console."""
+    return spine_write_sources(tmp_path, sources, every=every, read_timeout="2s", announce_existing=True)
 
 
 def with_healthy(httpserver: HTTPServer, tmp_path: Path, kind: str, path: str, options: str = "") -> Path:

@@ -47,14 +47,14 @@ def test_two_new_drafts_give_two_alerts_then_none_then_one_change(httpserver: HT
 
 
 def test_announce_existing_announces_the_first_poll(httpserver: HTTPServer, tmp_path: Path):
-    config = write_config(tmp_path, httpserver.url_for("/drafts"), source_extra="announce_existing = true")
+    config = write_config(tmp_path, httpserver.url_for("/drafts"), announce_existing=True)
     serve(httpserver, drafts(4))
     assert bot("poll", "--config", str(config)).returncode == 0
     assert [a.type for a in alerts(tmp_path)] == ["new"] * 4
 
 
 def test_status_reports_items_and_channels(httpserver: HTTPServer, tmp_path: Path):
-    config = write_config(tmp_path, httpserver.url_for("/drafts"), source_extra="announce_existing = true")
+    config = write_config(tmp_path, httpserver.url_for("/drafts"), announce_existing=True)
     serve(httpserver, drafts(3))
     bot("poll", "--config", str(config))
     import json
