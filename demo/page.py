@@ -94,7 +94,7 @@ def render_page(posts: Sequence[Post], digest_file: str, note: str) -> str:
         "<h1>HRC Watch demo</h1>"
         f'<p class="lead">{html.escape(note)}</p><main>'
         f"<section><h2>Telegram channel ({len(posts)} posts)</h2>{''.join(cards)}</section>"
-        '<section><h2>Email digest</h2><iframe sandbox title="email digest" '
+        '<section><h2>Email digest</h2><iframe sandbox="allow-same-origin" title="email digest" '
         f'src="{html.escape(digest_file, quote=True)}"></iframe></section>'
         "</main></body></html>"
     )
