@@ -18,7 +18,7 @@ from tests.scenario.harness import Soak, SoakOptions
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=6, help="timeline rounds (5 steps each)")
+    parser.add_argument("--rounds", type=int, default=2, help="timeline rounds (5 steps each)")
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--seed", type=int, default=50)
     parser.add_argument("--kill-after", type=float, nargs=2, default=(6.0, 15.0), metavar=("MIN", "MAX"))
