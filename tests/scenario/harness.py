@@ -60,7 +60,7 @@ class SoakOptions:
     email: bool = True
     read_timeout: float = 1.0
     step_timeout: float = 180.0
-    drain_timeout: float = 240.0
+    drain_timeout: float = 600.0  # a row that failed often waits out its back-off (5 s doubling)
 
 
 @dataclass
@@ -362,12 +362,12 @@ class Soak:
                     write_config(config, server, o, telegram.fake.base_url, smtp.port)
                 bot.start()
                 next_kill = time.monotonic() + self.rng.uniform(*o.kill_after)
-            if now >= next_tg:
+            if now >= next_tg and not telegram.fake.faults:  # one queued fault at a time
                 kind = self.rng.choice(TELEGRAM_FAULTS)
                 telegram.call(lambda kind=kind: telegram.fake.fail(kind, retry_after=1))  # type: ignore[misc]
                 self.faults[f"telegram {kind}"] += 1
                 next_tg = now + self.rng.expovariate(1 / o.telegram_fault_every)
-            if o.email and now >= next_smtp:
+            if o.email and now >= next_smtp and not smtp.handler.faults:
                 kind = self.rng.choice(SMTP_FAULTS)
                 smtp.handler.fail(
                     "data", "451 4.3.0 Try again later" if kind == "451" else "", drop=kind == "drop"
