@@ -307,7 +307,11 @@ class Soak:
                 config = o.workdir / "config.toml"
                 write_config(config, server, o, telegram.fake.base_url, smtp.port)
                 bot = BotProcess(config, o.workdir / "bot.log")
-                exits = self._drive(server, telegram, smtp, bot, config)
+                try:
+                    exits = self._drive(server, telegram, smtp, bot, config)
+                finally:
+                    if bot.alive():  # a failed run leaves no bot behind
+                        bot.stop(signal.SIGKILL)
                 result = {
                     "console": compare(expected(self.steps), console_headlines(o.workdir / "alerts.txt")),
                     "telegram": compare(expected(self.steps), telegram_headlines(telegram)),
