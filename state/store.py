@@ -2,8 +2,9 @@
 
 Each source's view of an item is kept as an observation; the item's fields are the merge of its
 observations, first observer first (a later source fills in fields, it does not overwrite them, so two
-sources phrasing a title differently do not flap). Events and their outbox rows are written in the same
-transaction as the state change, so a crash can neither lose nor repeat an alert.
+sources phrasing a title differently do not flap), unless an observation's `authority` field ranks it
+higher (an official roll-call over a press report of the same vote). Events and their outbox rows are
+written in the same transaction as the state change, so a crash can neither lose nor repeat an alert.
 """
 
 from __future__ import annotations
@@ -242,7 +243,11 @@ class Store:
         self, conn: sqlite3.Connection, key: str, kind: str, source: str, now: datetime
     ) -> _PendingEvent | None:
         """Recomputes an item from its observations and says what a person should hear about it."""
-        rows = conn.execute("SELECT fields FROM observations WHERE key = ? ORDER BY rowid", (key,)).fetchall()
+        rows = conn.execute(
+            "SELECT fields FROM observations WHERE key = ?"
+            " ORDER BY coalesce(json_extract(fields, '$.authority'), 0) DESC, rowid",
+            (key,),
+        ).fetchall()
         item = conn.execute("SELECT fields, removed_at FROM items WHERE key = ?", (key,)).fetchone()
         stamp = _iso(now)
         if not rows:

@@ -61,3 +61,30 @@ def test_outbox_keeps_order_behind_a_failed_head(tmp_path: Path):
     due = store.pending("console", T0 + timedelta(seconds=32))
     assert [e.id for e in due] == [first.id, *(e.id for e in rest)]
     assert store.outbox_counts()["console"] == {"pending": 3, "failed": 1, "sent": 0}
+
+
+def test_the_official_roll_call_outranks_the_press_report_that_came_first(tmp_path: Path):
+    store = Store(tmp_path / "s.sqlite3", channels=("console",))
+    press = Item(
+        "vote:A/HRC/61/L.14",
+        "vote",
+        {"yes": 28, "no": 4, "abstain": 15, "roll_call": {}, "checks": {"source": "press"}, "authority": 0},
+    )
+    store.apply("press", Snapshot(items=(press,)), T0)
+    record = Item(
+        "vote:A/HRC/61/L.14",
+        "vote",
+        {
+            "yes": 28,
+            "no": 4,
+            "abstain": 15,
+            "roll_call": {"ALB": "yes", "CHN": "no", "IND": "abstain"},
+            "checks": {"source": "searchlibrary"},
+            "authority": 2,
+        },
+    )
+    (event,) = store.apply("catalogue", Snapshot(items=(record,)), T0, announce_existing=True).events
+    assert event.changes["roll_call"] == ({}, {"ALB": "yes", "CHN": "no", "IND": "abstain"})
+    assert store.item("vote:A/HRC/61/L.14").fields["checks"] == {"source": "searchlibrary"}
+    later = store.apply("press", Snapshot(items=(press,)), T0 + timedelta(minutes=15))
+    assert later.events == (), "a press report does not undo the record"

@@ -47,6 +47,7 @@ QUIET_FIELDS: frozenset[str] = frozenset(
         "sponsor_states",
         "meeting_text",
         "checks",
+        "authority",
     }
 )
 
@@ -57,7 +58,9 @@ class Item:
 
     Documents are keyed by their normalised symbol ("A/HRC/61/L.13/Rev.1"), votes by "vote:" plus the
     draft (or adopted) symbol, meetings by "meeting:" plus their asset id, press articles by "article:"
-    plus their link. `fields` must be JSON-serialisable.
+    plus their link. When several sources report one item, the first observer's fields win and later
+    ones fill gaps, unless `fields["authority"]` (an int, default 0) ranks one source above another.
+    `fields` must be JSON-serialisable.
     """
 
     key: str

@@ -18,7 +18,7 @@ from watchers.registry import register
 from watchers.symbols import Series, Symbol, find_symbols, parse_adopted_number, remove_symbols
 from watchers.symbols_page import document_item
 from watchers.votes.action_text import ActionResult, parse_action_text
-from watchers.votes.items import vote_item
+from watchers.votes.items import OFFICIAL_TALLIES, vote_item
 from watchers.votes.lexicon import find_date
 from watchers.votes.model import Vote
 
@@ -79,7 +79,7 @@ def _vote_item(
         checks={"tallies": "stated in the action text, no roll-call"},
         source=source,
     )
-    return vote_item(vote)
+    return vote_item(vote, OFFICIAL_TALLIES)
 
 
 def row_items(cells: list[Tag], series: Series, page: Page) -> list[Item] | None:

@@ -18,7 +18,7 @@ from watchers.registry import register
 from watchers.sponsors import split_sponsors
 from watchers.symbols import Symbol, find_symbols, parse_symbol
 from watchers.symbols_page import document_item
-from watchers.votes.items import vote_item
+from watchers.votes.items import OFFICIAL_TALLIES, vote_item
 from watchers.votes.marc import parse_voting_records
 
 _PDF_LANG = re.compile(r"-([A-Z]{2})\.pdf$", re.IGNORECASE)
@@ -118,7 +118,7 @@ def vote_items(page: Page) -> list[Item]:
         votes = parse_voting_records(page.body)
     except ValueError as exc:
         raise ParseError(f"{page.url}: {exc}") from None
-    return [item for vote in votes if (item := vote_item(vote)) is not None]
+    return [item for vote in votes if (item := vote_item(vote, OFFICIAL_TALLIES)) is not None]
 
 
 def parse_marc_page(page: Page) -> list[Item]:
