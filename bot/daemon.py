@@ -120,15 +120,24 @@ class Bot:
         await self.deliver()
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
-        """First runs spread over the first interval; late runs coalesce instead of being dropped."""
+        """First runs spread over the first interval; late runs coalesce instead of being dropped.
+
+        A source polled before (the daemon restarted) is next polled when it falls due, or at once if it is
+        overdue, so a bot that restarts often does not starve the sources listed last.
+        """
         from apscheduler.triggers.interval import IntervalTrigger  # the daemon's alone, not `poll`'s
 
         now = datetime.now(UTC)
         jitter = self.config.schedule.jitter.total_seconds()
+        health = self.store.health()
         enabled = [s for s in self.config.sources if s.enabled]
         for index, source in enumerate(enabled):
             every = source.every.total_seconds()
-            first = now + timedelta(seconds=every * index / max(len(enabled), 1))
+            last = health[source.name].last_attempt if source.name in health else None
+            if last is None:
+                first = now + timedelta(seconds=every * index / max(len(enabled), 1))
+            else:
+                first = max(now + timedelta(seconds=index), last + source.every)
             scheduler.add_job(
                 self._poll_job,
                 IntervalTrigger(seconds=every, start_date=first, jitter=min(jitter, every / 4)),
