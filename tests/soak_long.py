@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.no_faults:
         options.page_faults = {}
-        options.telegram_fault_every = options.smtp_fault_every = 1e9
+        options.telegram_fault_rate = options.smtp_fault_rate = 0.0
     report = Soak(options).run()
     for name, channel in report.channels.items():
         print(f"  {name}: {json.dumps(channel.__dict__)}")

@@ -55,8 +55,8 @@ class SoakOptions:
             "blocked": 0.05,
         }
     )
-    telegram_fault_every: float = 8.0  # mean seconds between injected Telegram faults
-    smtp_fault_every: float = 25.0
+    telegram_fault_rate: float = 0.12  # of Telegram send attempts
+    smtp_fault_rate: float = 0.5  # after each accepted digest, the next attempt fails
     email: bool = True
     read_timeout: float = 1.0
     step_timeout: float = 180.0
@@ -342,8 +342,14 @@ class Soak:
         next_kill = time.monotonic() + self.rng.uniform(*o.kill_after)
         step_started = time.monotonic()
         waiting = [s.name for s in SOURCES]
-        next_tg = time.monotonic() + self.rng.expovariate(1 / o.telegram_fault_every)
-        next_smtp = time.monotonic() + self.rng.expovariate(1 / o.smtp_fault_every)
+        planned = {
+            attempt: self.rng.choice(TELEGRAM_FAULTS)
+            for attempt in range(1, 5000)
+            if self.rng.random() < o.telegram_fault_rate
+        }
+        for attempt, kind in planned.items():  # before the bot exists: no request can race this
+            telegram.fake.fail_on(attempt, kind, retry_after=1)  # type: ignore[arg-type]
+        accepted = 0
         while True:
             now = time.monotonic()
             waiting = [name for name in waiting if not polled_since(store, name, server.changed_at(name))]
@@ -366,23 +372,23 @@ class Soak:
                     write_config(config, server, o, telegram.fake.base_url, smtp.port)
                 bot.start()
                 next_kill = time.monotonic() + self.rng.uniform(*o.kill_after)
-            if now >= next_tg and not telegram.fake.faults:  # one queued fault at a time
-                kind = self.rng.choice(TELEGRAM_FAULTS)
-                telegram.call(lambda kind=kind: telegram.fake.fail(kind, retry_after=1))  # type: ignore[misc]
-                self.faults[f"telegram {kind}"] += 1
-                next_tg = now + self.rng.expovariate(1 / o.telegram_fault_every)
-            if o.email and now >= next_smtp and not smtp.handler.faults:
-                kind = self.rng.choice(SMTP_FAULTS)
-                smtp.handler.fail(
-                    "data", "451 4.3.0 Try again later" if kind == "451" else "", drop=kind == "drop"
-                )
-                self.faults[f"smtp {kind}"] += 1
-                next_smtp = now + self.rng.expovariate(1 / o.smtp_fault_every)
+            if o.email and len(smtp.handler.received) > accepted:
+                accepted = len(smtp.handler.received)
+                if self.rng.random() < o.smtp_fault_rate:
+                    kind = self.rng.choice(SMTP_FAULTS)
+                    smtp.handler.fail(
+                        "data", "451 4.3.0 Try again later" if kind == "451" else "", drop=kind == "drop"
+                    )
+                    self.faults[f"smtp {kind}"] += 1
             if not bot.alive():
                 raise AssertionError(
                     f"the bot exited by itself ({bot.proc and bot.proc.returncode}); see {bot.log}"
                 )
             time.sleep(0.2)
+        telegram.call(telegram.fake.scheduled.clear)
+        for attempt, kind in planned.items():
+            if attempt <= telegram.fake.send_attempts:
+                self.faults[f"telegram {kind}"] += 1
         self._drain(server, telegram, smtp, bot, config, store)
         exits.append(bot.stop(signal.SIGTERM))
         self.log(f"  drained; bot stopped with status {exits[-1]}")
@@ -400,7 +406,6 @@ class Soak:
         """No more faults or kills; a restart for a fresh digest slot; then wait until nothing is pending."""
         o = self.options
         server.faults_on = False
-        telegram.call(telegram.fake.faults.clear)
         smtp.handler.faults.clear()
         if o.email:
             bot.stop(signal.SIGTERM)
