@@ -114,6 +114,9 @@ def _vote(event: Event) -> EventText:
     lines.append(
         f"In favour {f.get('yes', '?')}, against {f.get('no', '?')}, abstaining {f.get('abstain', '?')}"
     )
+    roll_call = event.changes.get("roll_call", (None, None))[1]
+    if event.type == "changed" and roll_call:
+        lines.insert(0, f"Roll-call published: how each of the {len(roll_call)} members voted")
     previous = f.get("previous_vote") or {}
     if f.get("since_previous"):
         when = previous.get("date") or "undated"
