@@ -12,11 +12,8 @@ from bot.config import SourceConfig
 from bot.runtime import PollReport
 from state.model import Event
 from state.store import Store
-from state.vote_history import VoteHistory, compare
 from watchers.base import Item, PageFetcher, PollContext, Snapshot, SourceError, Watcher, merge_items
 from watchers.registry import load_kind
-from watchers.votes.items import vote_item
-from watchers.votes.model import Vote
 
 log = logging.getLogger("hrcwatch.poller")
 
@@ -33,6 +30,10 @@ def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:
     (an OHCHR session page or a catalogue record said so), so two sources give one vote item.
     Recording first is safe: `previous` never returns the vote itself, so a retry annotates the same way.
     """
+    from state.vote_history import VoteHistory, compare  # the country registry: only when votes come
+    from watchers.votes.items import vote_item
+    from watchers.votes.model import Vote
+
     history = VoteHistory(store.connection())
     items: dict[str, Item] = {}
     for item in snapshot.items:

@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.vote_chart import render_vote_chart
-from state.vote_history import VoteHistory, compare
-from watchers.votes.model import Vote
-from watchers.votes.parse_text import parse_vote_texts
+if TYPE_CHECKING:
+    from watchers.votes.model import Vote
+
+# The parsers, the history and Pillow are imported by the handlers that use them: every other
+# command (`poll` from cron, above all) would otherwise pay for them at start.
 
 MAX_INPUT_BYTES = 5_000_000
 
@@ -37,11 +39,15 @@ def _summary(vote: Vote) -> list[str]:
 
 
 def _parse(args: argparse.Namespace) -> int:
+    from watchers.votes.parse_text import parse_vote_texts
+
     votes = parse_vote_texts(_read(args.file), args.session)
     if args.json:
         payload = [v.to_json() for v in votes]
         print(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
     else:
+        from state.vote_history import VoteHistory, compare
+
         history = VoteHistory()
         for vote in votes:
             print("\n".join(_summary(vote)))
@@ -52,6 +58,8 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
+    from state.vote_history import VoteHistory
+
     votes = VoteHistory().search(args.query)
     for vote in votes:
         tallies = "-".join("?" if n is None else str(n) for n in vote.tallies())
@@ -62,10 +70,14 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _chart(args: argparse.Namespace) -> int:
+    from watchers.votes.parse_text import parse_vote_texts
+
     votes = parse_vote_texts(_read(args.file), args.session)
     if not votes:
         print("no vote in the text", file=sys.stderr)
         return 1
+    from bot.vote_chart import render_vote_chart
+
     render_vote_chart(votes[0], args.output)
     print(args.output)
     return 0
