@@ -10,13 +10,15 @@ import calendar
 import io
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-from bs4 import BeautifulSoup, Tag
-
 from watchers.base import Page, ParseError
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+# bs4 and feedparser are imported when a page is parsed: a cycle of 304s never pays for them.
 
 MAX_TITLE = 300
 _HTML_START = re.compile(rb"<\s{0,3}(?:!doctype\s{1,3}html|html|head|body|div|table|p|a|ul|section)\b", re.I)
@@ -78,6 +80,8 @@ def load_html(page: Page) -> BeautifulSoup:
     _require_text(page)
     if not _HTML_START.search(page.body[:65536]):
         raise ParseError(f"{page.url}: not an HTML page")
+    from bs4 import BeautifulSoup
+
     encoding = "utf-8" if _is_utf8(page.body) else _header_charset(page)
     return BeautifulSoup(page.body, "lxml", from_encoding=encoding)
 
@@ -104,6 +108,8 @@ def load_feed(page: Page) -> Any:
         raise ParseError(f"{page.url}: not an RSS or Atom feed")
     if _ENTITY_DECL.search(page.body):
         raise ParseError(f"{page.url}: feed declares entities; refused")
+    import feedparser
+
     body = _feed_body(page)
     parsed = feedparser.parse(io.BytesIO(body), resolve_relative_uris=False, sanitize_html=True)
     if not parsed.get("version") and not parsed.get("entries"):

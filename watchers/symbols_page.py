@@ -6,12 +6,13 @@ page, a news item, a feed): what it knows is the symbol, the text around it and 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-
 from watchers.base import Item, Page, Watcher
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
 from watchers.pages import absolute, block_of, clean_text, entry_date, is_feed, load_feed, load_html
 from watchers.registry import register
 from watchers.symbols import Symbol, document_fields, find_symbols, remove_symbols
@@ -81,6 +82,8 @@ def _link_title(link: Tag, own_text: str) -> str:
 
 def html_items(page: Page, soup: BeautifulSoup | None = None) -> list[Item]:
     """Symbols in link texts and hrefs first (they carry a URL), then in the remaining text."""
+    from bs4 import NavigableString, Tag
+
     soup = soup or load_html(page)
     for junk in soup(["script", "style", "noscript", "template"]):
         junk.decompose()
