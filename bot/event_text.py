@@ -94,9 +94,13 @@ def _new_document_headline(symbol: str, f: Mapping[str, Any]) -> str:
     return f"New draft {symbol}" if f.get("is_draft") else f"New document {symbol}"
 
 
+_INTERNAL_FIELDS = frozenset({"authority"})
+
+
 def _change_lines(event: Event, skip: set[str]) -> list[str]:
     if event.type != "changed":
         return []
+    skip = skip | _INTERNAL_FIELDS
     return [
         f"{name}: {_short(before) if before not in (None, '') else '(none)'} → "
         f"{_short(after) if after not in (None, '') else '(none)'}"
@@ -117,11 +121,7 @@ def _vote(event: Event) -> EventText:
     roll_call = event.changes.get("roll_call", (None, None))[1]
     if event.type == "changed" and roll_call:
         lines.insert(0, f"Roll-call published: how each of the {len(roll_call)} members voted")
-    previous = f.get("previous_vote") or {}
-    if f.get("since_previous"):
-        when = previous.get("date") or "undated"
-        lines.append(f"Since the previous vote ({_short(previous.get('symbol'))}, {when}):")
-        lines.extend(_short(line) for line in f["since_previous"][:20])
+    lines.extend(_short(line) for line in (f.get("since_previous") or [])[:20])
     checks = f.get("checks") or {}
     if checks.get("source"):
         lines.append(f"Source: {_short(checks['source'])}")

@@ -178,7 +178,10 @@ def test_vote_chart_is_inline_when_given(tmp_path: Path):
     item = vote(4, "Belarus", 23, 16, 8)
     since = {
         "previous_vote": {"symbol": "A/HRC/RES/58/1", "date": "2025-04-03"},
-        "since_previous": ["Moved"],
+        "since_previous": [
+            "Previous vote on this initiative: A/HRC/RES/58/1 (2025-04-03)",
+            "Moved no -> yes: Germany (Western European and others)",
+        ],
         "roll_call": {"DEU": "yes", "CHN": "no"},
     }
     events = events_of(tmp_path, [Item(item.key, item.kind, {**item.fields, **since})])
@@ -189,7 +192,8 @@ def test_vote_chart_is_inline_when_given(tmp_path: Path):
     cid = image["Content-ID"].strip("<>")
     assert image.get_content_type() == "image/png" and image.get_content() == png
     assert f'src="cid:{cid}"' in html_part.get_content()
-    assert "Since the previous vote (A/HRC/RES/58/1, 2025-04-03):" in text_part.get_content()
+    assert "Previous vote on this initiative: A/HRC/RES/58/1 (2025-04-03)" in text_part.get_content()
+    assert "Moved no -> yes: Germany" in text_part.get_content()
 
 
 def test_preview_script_builds_its_sample_without_a_browser():
