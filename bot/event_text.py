@@ -5,7 +5,7 @@ Everything here comes from scraped fields, so it is plain text; no markup is pro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -76,7 +76,10 @@ def _document(event: Event) -> EventText:
         headline = f"{symbol} changed"
     if f.get("action"):
         lines.append(_short(f["action"]))
-    lines.extend(_change_lines(event, skip={"status", "action"} if "status" in event.changes else set()))
+    if "resolution" in event.changes and f.get("resolution"):
+        lines.append(f"Adopted text: {_short(f['resolution'])}")
+    told = _ACTION_FIELDS if "status" in event.changes or "resolution" in event.changes else frozenset()
+    lines.extend(_change_lines(event, skip=told))
     return EventText(headline, tuple(lines), _links(f))
 
 
@@ -95,9 +98,13 @@ def _new_document_headline(symbol: str, f: Mapping[str, Any]) -> str:
 
 
 _INTERNAL_FIELDS = frozenset({"authority"})
+# Said in words by the status line and the action text, so not repeated as raw changes.
+_ACTION_FIELDS = frozenset(
+    {"status", "action", "action_date", "meeting", "meeting_text", "orally_revised", "resolution"}
+)
 
 
-def _change_lines(event: Event, skip: set[str]) -> list[str]:
+def _change_lines(event: Event, skip: Set[str]) -> list[str]:
     if event.type != "changed":
         return []
     skip = skip | _INTERNAL_FIELDS
@@ -130,12 +137,21 @@ def _vote(event: Event) -> EventText:
     return EventText(f"{symbol} {outcome} ({tallies})", tuple(lines), _links(f))
 
 
+def _when(iso: Any) -> str:
+    """'2026-03-30T10:00:00+00:00' -> '30 March 2026, 10:00 UTC'; anything else as it came."""
+    try:
+        moment = datetime.fromisoformat(str(iso)).astimezone(UTC)
+    except ValueError:
+        return _short(iso)
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
 def _meeting(event: Event) -> EventText:
     f = event.fields
     title = _title(f.get("title") or event.key)
     live_now = event.type == "changed" and event.changes.get("live", (None, None))[1] is True
     headline = f"Live now: {title}" if live_now else f"Meeting: {title}"
-    lines = [f"Starts {f['start_utc']} UTC"] if f.get("start_utc") else []
+    lines = [f"Starts {_when(f['start_utc'])}"] if f.get("start_utc") else []
     if f.get("summary_record"):
         lines.append(f"Summary record: {_short(f['summary_record'])}")
     lines.extend(_change_lines(event, skip={"live"}))

@@ -17,6 +17,7 @@ from watchers.votes.model import Vote
 WIDTH = 1280
 COLUMNS = 4
 CELL_H = 34
+TALLY_BAR_H = 100
 COLOURS = {
     "yes": (46, 139, 87),
     "no": (200, 50, 50),
@@ -79,6 +80,23 @@ def _title_lines(vote: Vote) -> tuple[str, str]:
     return head, sub
 
 
+def _tally_bar(draw: ImageDraw.ImageDraw, vote: Vote, y: int, font: ImageFont.FreeTypeFont) -> int:
+    """Without a roll-call, the stated tallies as one proportional bar; returns the y below it."""
+    draw.text((20, y + 4), "No roll-call in the source: the stated tallies", fill=(90, 90, 90), font=font)
+    counts = {"yes": vote.yes or 0, "no": vote.no or 0, "abstain": vote.abstain or 0}
+    counts["not_voting"] = vote.non_voting or 0
+    total = sum(counts.values())
+    x, top = 20.0, y + 44
+    for choice, n in counts.items():
+        if total and n:
+            width = (WIDTH - 40) * n / total
+            draw.rectangle((x, top, x + width - 2, top + 40), fill=COLOURS[choice])
+            ink = "black" if choice == "abstain" else "white"
+            draw.text((x + 8, top + 8), str(n), fill=ink, font=font)
+            x += width
+    return y + TALLY_BAR_H
+
+
 def render_vote_chart(vote: Vote, path_or_file: str | Path | BinaryIO) -> None:
     """Writes the PNG; a vote without a roll-call still gets its title and tallies."""
     reg = registry()
@@ -92,6 +110,8 @@ def render_vote_chart(vote: Vote, path_or_file: str | Path | BinaryIO) -> None:
     for members in by_group.values():
         if members:
             height += 44 + CELL_H * -(-len(members) // COLUMNS) + 12
+    if not vote.roll_call:
+        height += TALLY_BAR_H
     height += 70
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
@@ -100,7 +120,7 @@ def render_vote_chart(vote: Vote, path_or_file: str | Path | BinaryIO) -> None:
     draw.text((20, 66), _fit(draw, sub, sub_font, WIDTH - 40), fill=(60, 60, 60), font=sub_font)
     y = 120
     if not vote.roll_call:
-        draw.text((20, y), "No roll-call in the source", fill=(90, 90, 90), font=group_font)
+        y = _tally_bar(draw, vote, y, group_font)
     for group, members in by_group.items():
         if not members:
             continue
