@@ -18,7 +18,7 @@ from bot.notifiers.registry import load_kind as load_notifier_kind
 from bot.poller import make_watcher, poll_source
 from bot.runtime import PollReport, Runtime
 from state.http_cache import HttpCache
-from state.store import Store, StoreRules
+from state.store import SourceHealth, Store, StoreRules
 from watchers.base import Watcher
 from watchers.fetch import HttpFetcher
 
@@ -94,8 +94,7 @@ class Bot:
         finally:
             await self._stop_notifiers()
 
-    def _backoff_until(self, source: SourceConfig) -> datetime | None:
-        health = self.store.health().get(source.name)
+    def _backoff_until(self, source: SourceConfig, health: SourceHealth | None) -> datetime | None:
         if health is None or health.consecutive_failures == 0 or health.last_attempt is None:
             return None
         factor = 2 ** (health.consecutive_failures - 1)
@@ -108,7 +107,7 @@ class Bot:
         if health and health.paused:
             log.info("source %s: paused, skipped", name)
             return
-        until = self._backoff_until(source)
+        until = self._backoff_until(source, health)
         if until and datetime.now(UTC) < until:
             log.info("source %s: backing off until %s", name, until.isoformat(timespec="seconds"))
             return

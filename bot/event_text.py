@@ -61,9 +61,7 @@ def _document(event: Event) -> EventText:
     symbol = _short(f.get("symbol") or event.key)
     title = _title(f["title"]) if f.get("title") else ""
     lines: list[str] = [title] if title else []
-    if f.get("sponsors"):
-        sponsors = f["sponsors"]
-        lines.append("Sponsors: " + _short(", ".join(sponsors) if isinstance(sponsors, list) else sponsors))
+    lines.extend(_sponsor_lines(f))
     if event.type == "new":
         headline = _new_document_headline(symbol, f)
         if f.get("revision_of"):
@@ -81,6 +79,15 @@ def _document(event: Event) -> EventText:
     told = _ACTION_FIELDS if "status" in event.changes or "resolution" in event.changes else frozenset()
     lines.extend(_change_lines(event, skip=told))
     return EventText(headline, tuple(lines), _links(f))
+
+
+def _sponsor_lines(fields: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for name, label in (("sponsors", "Sponsors"), ("additional_sponsors", "Additional sponsors")):
+        value = fields.get(name)
+        if value:
+            lines.append(f"{label}: " + _short(", ".join(value) if isinstance(value, list) else value))
+    return lines
 
 
 def _new_document_headline(symbol: str, f: Mapping[str, Any]) -> str:
@@ -188,10 +195,7 @@ def describe_item(key: str, kind: str, fields: Mapping[str, Any]) -> EventText:
     if fields.get("status"):
         headline += f": {_status(fields['status'])}"
     lines = [_title(fields["title"])] if fields.get("title") and kind != "meeting" else []
-    for name, label in (("sponsors", "Sponsors"), ("additional_sponsors", "Additional sponsors")):
-        value = fields.get(name)
-        if value:
-            lines.append(f"{label}: " + _short(", ".join(value) if isinstance(value, list) else value))
+    lines.extend(_sponsor_lines(fields))
     if fields.get("action"):
         lines.append(_short(fields["action"]))
     return EventText(headline, tuple(lines), _links(fields))

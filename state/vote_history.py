@@ -151,13 +151,20 @@ class VoteHistory:
         return self._shipped
 
     def add(self, vote: Vote) -> None:
-        """Records a newly seen vote (keyed by its symbol) so that the next one compares with it."""
+        """Records a newly seen vote (keyed by its symbol) so that the next one compares with it.
+
+        A vote seen again unchanged (every poll of a page that lists it) writes nothing.
+        """
         if self._conn is None:
             raise RuntimeError("VoteHistory.add needs the store's sqlite3 connection")
         key = vote.key_symbol or f"untitled:{vote.date}:{initiative_title(vote.title)}"
+        blob = json.dumps(vote.to_json())
+        row = self._conn.execute("SELECT vote_json FROM vote_history_seen WHERE key = ?", (key,)).fetchone()
+        if row is not None and row[0] == blob:
+            return
         self._conn.execute(
             "INSERT OR REPLACE INTO vote_history_seen VALUES (?, ?, ?, ?, ?)",
-            (key, vote.date, vote.title, json.dumps(vote.to_json()), datetime.now(UTC).isoformat()),
+            (key, vote.date, vote.title, blob, datetime.now(UTC).isoformat()),
         )
         self._conn.commit()
 
