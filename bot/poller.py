@@ -60,7 +60,12 @@ def poll_source(
     """A failure of any kind is recorded as the source's health; the items stay as they were."""
     now = now or datetime.now(UTC)
     try:
-        snapshot = watcher.poll(fetcher, PollContext(now=now, known_keys=store.known_keys))
+        context = PollContext(
+            now=now,
+            known_keys=store.known_keys,
+            observed=lambda key: store.observation(source.name, key),
+        )
+        snapshot = watcher.poll(fetcher, context)
     except SourceError as exc:
         _count_events(source.name, store.record_failure(source.name, now, exc.outcome, str(exc)))
         _count_poll(source.name, exc.outcome)

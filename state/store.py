@@ -460,6 +460,15 @@ class Store:
         sql += " ORDER BY key LIMIT ?"
         return [_item(r) for r in self.connection().execute(sql, [*params, limit])]
 
+    def observation(self, source: str, key: str) -> dict[str, Any] | None:
+        """What `source` last reported about `key`, if it reported it."""
+        row = (
+            self.connection()
+            .execute("SELECT fields FROM observations WHERE source = ? AND key = ?", (source, key))
+            .fetchone()
+        )
+        return json.loads(row["fields"]) if row else None
+
     def known_keys(self, prefix: str) -> list[str]:
         return [i.key for i in self.items(key_prefix=prefix, limit=100_000)]
 

@@ -145,10 +145,12 @@ class PageFetcher(ABC):
 
 @dataclass(frozen=True)
 class PollContext:
-    """What a watcher may know besides its own pages: the clock and the keys the store already holds."""
+    """What a watcher may know besides its own pages: the clock, the keys the store already holds, and
+    what this source last said about a key (so a watcher can tell an article it has read already)."""
 
     now: datetime
     known_keys: Callable[[str], list[str]] = field(default=lambda prefix: [])
+    observed: Callable[[str], Mapping[str, Any] | None] = field(default=lambda key: None)
 
 
 @dataclass(frozen=True)
