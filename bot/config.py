@@ -29,6 +29,7 @@ class ScheduleConfig:
     failure_alert_after: int = 3
     remove_after: int = 3
     max_backoff: timedelta = timedelta(hours=6)
+    shrink_guard: float = 0.5
 
     def validate(self) -> None:
         try:
@@ -37,6 +38,8 @@ class ScheduleConfig:
             raise ValueError(f"timezone: unknown time zone {shown(self.timezone)}") from None
         if self.failure_alert_after < 1 or self.remove_after < 1:
             raise ValueError("failure_alert_after and remove_after must be at least 1")
+        if not 0 < self.shrink_guard < 1:
+            raise ValueError(f"shrink_guard: expected a share between 0 and 1, got {self.shrink_guard}")
 
     @property
     def tz(self) -> ZoneInfo:

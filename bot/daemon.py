@@ -1,24 +1,33 @@
-"""The long-running bot: one scheduled job per source, an outbox job, and the notifiers' lifecycles."""
+"""The long-running bot: one scheduled job per source, one delivery task per channel, the notifiers'
+lifecycles and the health endpoint.
+
+Polling and delivery never wait for each other: a poll that queued notices only wakes the channels, and
+each channel drains in its own task, so a Telegram 429 with a long retry_after delays Telegram alone.
+Polls run in a thread pool; sources on different hosts are fetched at the same time, and the shared
+fetcher keeps one request at a time per host, with its gap.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config import AppConfig, SourceConfig
-from bot.delivery import drain
+from bot.delivery import Drainer, DrainReport, drainers
 from bot.health import HealthVerdict, assess
 from bot.health_server import HealthServer
 from bot.notifiers.base import Notifier
 from bot.notifiers.registry import load_kind as load_notifier_kind
 from bot.poller import make_watcher, poll_source
 from bot.runtime import PollReport, Runtime
-from state.http_cache import HttpCache
-from state.store import SourceHealth, Store, StoreRules
+from state.health import SourceHealth
+from state.store import Store, StoreRules
 from watchers.base import Watcher
 from watchers.fetch import HttpFetcher
 
@@ -27,9 +36,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hrcwatch.daemon")
 
+POLL_THREADS = 4
+
 
 def open_store(config: AppConfig) -> Store:
-    rules = StoreRules(config.schedule.failure_alert_after, config.schedule.remove_after)
+    rules = StoreRules(
+        config.schedule.failure_alert_after, config.schedule.remove_after, config.schedule.shrink_guard
+    )
     return Store(config.store_path, channels=config.channels, rules=rules)
 
 
@@ -47,11 +60,14 @@ class Bot:
         self.config = config
         self.store = store
         self.runtime = Runtime(config, store, controls=self)
-        self.fetcher = HttpFetcher(config.http, HttpCache(store))
+        self.fetcher = HttpFetcher(config.http)
         self.watchers: dict[str, Watcher] = {s.name: make_watcher(s) for s in config.sources if s.enabled}
         self.notifiers = make_notifiers(self.runtime)
-        self._drain_lock = asyncio.Lock()
+        self.drainers: dict[str, Drainer] = drainers(store, self.notifiers)
+        self.store_problem = ""  # the last store failure a poll met, until a poll is recorded again
+        self._executor = ThreadPoolExecutor(POLL_THREADS, thread_name_prefix="poll")
         self._poll_locks = {name: asyncio.Lock() for name in self.watchers}
+        self._wake = {name: asyncio.Event() for name in self.drainers}
         self._stopping = asyncio.Event()
 
     # -- controls offered to bot commands ----------------------------------------------------------
@@ -65,10 +81,7 @@ class Bot:
         self.store.set_paused(source, False)
 
     async def poll_now(self, source: str | None = None) -> list[PollReport]:
-        names = [source] if source else list(self.watchers)
-        reports = [await self.poll(name) for name in names]
-        await self.deliver()
-        return reports
+        return await self.poll_many([source] if source else list(self.watchers))
 
     # -- the work ----------------------------------------------------------------------------------
 
@@ -77,33 +90,52 @@ class Bot:
         if name not in self.watchers:
             return PollReport(name, False, "disabled", f"source {name} is disabled in {self.config.path}")
         async with self._poll_locks[name]:
-            return await asyncio.to_thread(poll_source, source, self.watchers[name], self.fetcher, self.store)
+            loop = asyncio.get_running_loop()
+            report = await loop.run_in_executor(
+                self._executor, poll_source, source, self.watchers[name], self.fetcher, self.store
+            )
+        self.store_problem = report.message if report.outcome == "store_error" else ""
+        if report.events:
+            self.wake()
+        return report
 
-    async def deliver(self) -> None:
-        async with self._drain_lock:
-            await drain(self.store, self.notifiers)
+    async def poll_many(self, names: Sequence[str]) -> list[PollReport]:
+        """Polls at the same time; the fetcher serialises requests to one host."""
+        return list(await asyncio.gather(*(self.poll(name) for name in names)))
+
+    def wake(self) -> None:
+        for event in self._wake.values():
+            event.set()
+
+    async def deliver(self) -> list[DrainReport]:
+        """One pass over every channel (what `poll` does once its sources are polled)."""
+        return list(await asyncio.gather(*(drainer.drain() for drainer in self.drainers.values())))
 
     async def poll_once(self, only: str | None = None) -> list[PollReport]:
         """Every enabled source (or one), then the outbox: what `python -m bot poll` does."""
         await self._start_notifiers(interactive=False)
         try:
-            names = [only] if only else list(self.watchers)
-            reports = [await self.poll(name) for name in names]
+            reports = await self.poll_many([only] if only else list(self.watchers))
             await self.deliver()
             return reports
         finally:
             await self._stop_notifiers()
+            self._executor.shutdown(wait=False)
 
     def _backoff_until(self, source: SourceConfig, health: SourceHealth | None) -> datetime | None:
+        """A failing source waits 1, 2, 4... intervals (at most max_backoff), or what its server asked."""
         if health is None or health.consecutive_failures == 0 or health.last_attempt is None:
             return None
         factor = 2 ** (health.consecutive_failures - 1)
         delay = min(source.every * factor, self.config.schedule.max_backoff) - source.every / 2
-        return health.last_attempt + delay
+        until = health.last_attempt + delay
+        if health.retry_not_before and health.retry_not_before > until:
+            return health.retry_not_before
+        return until
 
     async def _poll_job(self, name: str) -> None:
         source = self.config.source(name)
-        health = self.store.health().get(name)
+        health = self.store.source_health(name)
         if health and health.paused:
             log.info("source %s: paused, skipped", name)
             return
@@ -111,12 +143,20 @@ class Bot:
         if until and datetime.now(UTC) < until:
             log.info("source %s: backing off until %s", name, until.isoformat(timespec="seconds"))
             return
-        report = await self.poll(name)
-        if report.events:
-            await self.deliver()
+        await self.poll(name)
 
-    async def _deliver_job(self) -> None:
-        await self.deliver()
+    async def _channel_loop(self, name: str) -> None:
+        """Drains one channel whenever a poll queued something, and every deliver_every."""
+        drainer, wake = self.drainers[name], self._wake[name]
+        every = self.config.schedule.deliver_every.total_seconds()
+        while not self._stopping.is_set():
+            wake.clear()
+            try:
+                await drainer.drain()
+            except Exception:
+                log.exception("channel %s: delivery failed unexpectedly", name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=every)
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         """First runs spread over the first interval; late runs coalesce instead of being dropped.
@@ -148,16 +188,6 @@ class Bot:
                 misfire_grace_time=max(1, int(every / 2)),
                 next_run_time=first,
             )
-        scheduler.add_job(
-            self._deliver_job,
-            IntervalTrigger(seconds=self.config.schedule.deliver_every.total_seconds()),
-            id="deliver",
-            name="deliver outbox",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-            next_run_time=now,
-        )
 
     async def _start_notifiers(self, interactive: bool) -> None:
         for notifier in self.notifiers.values():
@@ -173,6 +203,11 @@ class Bot:
     def stop(self) -> None:
         self._stopping.set()
 
+    def verdict(self, started_at: datetime) -> HealthVerdict:
+        problems = [f"store: {self.store_problem}"] if self.store_problem else []
+        problems += [f"channel {d.channel}: paused: {d.paused}" for d in self.drainers.values() if d.paused]
+        return assess(self.config, self.store, datetime.now(UTC), started_at, problems)
+
     async def serve(self, stop_signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT)) -> None:
         loop = asyncio.get_running_loop()
         for sig in stop_signals:
@@ -181,16 +216,17 @@ class Bot:
 
         scheduler = AsyncIOScheduler(timezone=self.config.schedule.tz)
         started_at = datetime.now(UTC)
-
-        def verdict() -> HealthVerdict:
-            return assess(self.config, self.store, datetime.now(UTC), started_at)
-
-        health = HealthServer(self.config.health.host, self.config.health.port, verdict)
+        health = HealthServer(
+            self.config.health.host, self.config.health.port, lambda: self.verdict(started_at)
+        )
         if self.config.health.port:
             await health.start()
         await self._start_notifiers(interactive=True)
         self.schedule(scheduler)
         scheduler.start()
+        channels = [
+            asyncio.create_task(self._channel_loop(name), name=f"deliver {name}") for name in self.drainers
+        ]
         log.info(
             "running: %d sources, channels %s, store %s",
             len(self.watchers),
@@ -201,6 +237,10 @@ class Bot:
             await self._stopping.wait()
         finally:
             scheduler.shutdown(wait=False)
+            for task in channels:
+                task.cancel()
+            await asyncio.gather(*channels, return_exceptions=True)
             await self._stop_notifiers()
             await health.stop()
+            self._executor.shutdown(wait=False, cancel_futures=True)
             log.info("stopped")

@@ -1,10 +1,10 @@
-"""An email digest: events grouped by session, then votes, new drafts, revisions, adopted texts, meetings.
+"""An email digest: one block per story, its happenings in order, stories grouped by session.
 
 The message is multipart/alternative (plain text + HTML, vote charts inline as multipart/related
 parts). Every scraped string reaches the HTML only through `html.escape`, and every header goes through
 `EmailMessage` with an SMTP policy, which refuses CR/LF inside a header value; the subject is also
 collapsed to one line and shortened before that, so a hostile title can neither inject a header nor
-break the layout. Health events, when kept, go in a short "Operator notes" section at the end: the
+break the layout. Operator notices, when kept, go in a short "Operator notes" section at the end: the
 people on a digest list are the ones who would otherwise never learn that a source went dark.
 """
 
@@ -24,43 +24,43 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
-from bot.event_text import EventText, as_plain_text, describe
-from state.model import Event
+from bot.happening_text import HappeningText, as_plain_text, describe
+from state.model import Notice
 from watchers.symbols import parse_symbol
 
 log = logging.getLogger("hrcwatch.email")
 
-# (key, heading, noun for the subject's counts), in the order the issue asks for.
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("votes", "Votes", "vote"),
-    ("drafts", "New drafts", "new draft"),
-    ("revisions", "Revisions", "revision"),
-    ("adopted", "Adopted texts", "adopted text"),
-    ("meetings", "Meetings", "meeting"),
-    ("press", "In the press", "press report"),
-    ("other", "Other changes", "other change"),
+# What the subject counts: (key, noun), in the order of the summary.
+COUNTED: tuple[tuple[str, str], ...] = (
+    ("votes", "vote"),
+    ("drafts", "new draft"),
+    ("revisions", "revision"),
+    ("actions", "action"),
+    ("meetings", "live meeting"),
+    ("other", "other update"),
 )
-_ACCENT = {
-    "votes": "#1f5fa8",
-    "drafts": "#0f7b6c",
-    "revisions": "#7a4cb0",
-    "adopted": "#2e7d32",
-    "meetings": "#8a6d1f",
-    "press": "#4a5a6a",
-    "other": "#666666",
+_COUNT_OF = {
+    "tabled": "drafts",
+    "revised": "revisions",
+    "addendum": "revisions",
+    "corrigendum": "revisions",
+    "amendment": "revisions",
+    "live": "meetings",
+    "roll_call": "votes",
 }
+_BY_VOTE = frozenset({"adopted_by_vote", "rejected", "voted"})
+_ACCENT = "#1f5fa8"
 _TALLY_COLOURS = (
     ("yes", "#2e8b57", "in favour"),
     ("no", "#c83232", "against"),
     ("abstain", "#e6aa1e", "abstaining"),
 )
-_ADOPTED_SERIES = frozenset({"RES", "DEC", "PRST"})
 SUBJECT_LIMIT = 180
 # CRLF line ends, header values refused if they hold CR/LF, and 7-bit transfer encodings for the body
 # (quoted-printable or base64), so the message also survives a relay without 8BITMIME.
 MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
 
-VoteChart = Callable[[Event], bytes | None]
+VoteChart = Callable[[Notice], bytes | None]
 
 
 def encodable(text: str) -> str:
@@ -75,46 +75,23 @@ def one_line(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def session_of(event: Event) -> str | None:
-    """ "61" or "S-34" from the fields a watcher set, else from the symbol; None when nothing says."""
-    f = event.fields
-    checks = f.get("checks") if isinstance(f.get("checks"), Mapping) else {}
-    declared = f.get("session") or checks.get("session")
+def session_of(notice: Notice) -> str | None:
+    """ "61" or "S-34": the story's session, else the session of a symbol the notice names."""
+    declared = notice.story.get("session") or notice.facts.get("session")
     if isinstance(declared, str | int) and not isinstance(declared, bool) and str(declared).strip():
         return one_line(str(declared), 20).upper()
-    for text in (f.get("symbol"), f.get("draft_symbol"), f.get("family"), event.key.removeprefix("vote:")):
+    for text in (notice.story.get("anchor"), notice.facts.get("symbol"), notice.facts.get("acted_on")):
         symbol = parse_symbol(text) if isinstance(text, str) else None
         if symbol is not None:
             return symbol.session
     return None
 
 
-def section_of(event: Event) -> str:
-    """Which part of a session's block an event belongs in; anything unplaced goes to "other"."""
-    if event.item_kind == "vote":
-        return "votes"
-    if event.item_kind == "meeting":
-        return "meetings"
-    if event.item_kind == "article":
-        return "press"
-    f = event.fields
-    symbol = parse_symbol(str(f.get("symbol") or event.key))
-    series = f.get("series") or (symbol.series if symbol else None)
-    if event.type == "removed":
-        return "other"
-    status = str(f.get("status") or "")
-    if series in _ADOPTED_SERIES or (
-        status.startswith("adopted") and (event.type == "new" or "status" in event.changes)
-    ):
-        return "adopted"
-    if event.type == "new":
-        if any(f.get(k) for k in ("revision_of", "addendum_to", "corrigendum_to")) or (
-            symbol is not None and symbol.suffixes
-        ):
-            return "revisions"
-        if f.get("is_draft") or series == "L":
-            return "drafts"
-    return "other"
+def counted_as(notice: Notice) -> str:
+    """Which count of the subject a notice adds to."""
+    if notice.kind == "action":
+        return "votes" if str(notice.facts.get("outcome")) in _BY_VOTE else "actions"
+    return _COUNT_OF.get(notice.kind, "other")
 
 
 def _session_order(session: str | None) -> tuple[int, int, str]:
@@ -142,18 +119,30 @@ def _plural(count: int, noun: str) -> str:
 
 @dataclass(frozen=True)
 class DigestItem:
-    """One subscriber event, placed and told; `chart` is a PNG shown inline under `cid`.
+    """One subscriber notice, told; `chart` is a PNG shown inline under `cid`."""
 
-    A vote's comparison with the previous vote is in its text (the poller's `since_previous`, worded by
-    bot.event_text), so the email says what every other channel says.
-    """
-
-    event: Event
-    text: EventText
-    section: str
+    notice: Notice
+    text: HappeningText
     session: str | None
     chart: bytes | None = None
     cid: str = ""
+
+
+@dataclass(frozen=True)
+class StoryBlock:
+    """One story of the digest: its heading and its notices in the order they happened."""
+
+    heading: str
+    title: str
+    items: tuple[DigestItem, ...]
+
+
+def _story_heading(notice: Notice) -> tuple[str, str]:
+    anchor = str(notice.story.get("anchor") or "")
+    title = " ".join(str(notice.story.get("title") or "").split())
+    if parse_symbol(anchor) is None:
+        return (title or "A Council meeting" if anchor.startswith("meeting:") else title or anchor), ""
+    return anchor, title
 
 
 @dataclass(frozen=True)
@@ -163,26 +152,31 @@ class Digest:
     digest_id: str
     slot: datetime
     items: tuple[DigestItem, ...]
-    notes: tuple[EventText, ...] = ()
+    notes: tuple[HappeningText, ...] = ()
     domain: str = "localhost"
     timezone: str = field(default="UTC")
 
     def counts(self) -> dict[str, int]:
-        counts = {key: 0 for key, _, _ in SECTIONS}
+        counts = {key: 0 for key, _ in COUNTED}
         for item in self.items:
-            counts[item.section] += 1
+            counts[counted_as(item.notice)] += 1
         return counts
 
-    def grouped(self) -> list[tuple[str | None, list[tuple[str, list[DigestItem]]]]]:
-        """[(session, [(section, items in event order)])], sessions newest first."""
+    def grouped(self) -> list[tuple[str | None, list[StoryBlock]]]:
+        """[(session, [story blocks in order of their first notice])], sessions newest first."""
         sessions = sorted({item.session for item in self.items}, key=_session_order)
         out = []
         for session in sessions:
-            sections = [
-                (key, [i for i in self.items if i.session == session and i.section == key])
-                for key, _, _ in SECTIONS
-            ]
-            out.append((session, [(key, items) for key, items in sections if items]))
+            stories: dict[Any, list[DigestItem]] = {}
+            for item in self.items:
+                if item.session == session:
+                    key = item.notice.story_id if item.notice.story_id is not None else f"n{item.notice.id}"
+                    stories.setdefault(key, []).append(item)
+            blocks = []
+            for items in stories.values():
+                heading, title = _story_heading(items[0].notice)
+                blocks.append(StoryBlock(heading, title, tuple(items)))
+            out.append((session, blocks))
         return out
 
     @property
@@ -190,7 +184,7 @@ class Digest:
         return f"{self.slot.day} {self.slot:%B %Y}"
 
     def summary(self) -> str:
-        nouns = {key: noun for key, _, noun in SECTIONS}
+        nouns = dict(COUNTED)
         parts = [_plural(n, nouns[key]) for key, n in self.counts().items() if n]
         if self.notes:
             parts.append(_plural(len(self.notes), "operator note"))
@@ -210,7 +204,7 @@ def digest_id_for(entry_ids: Iterable[int]) -> str:
 
 
 def plan_digest(
-    events: Sequence[Event],
+    notices: Sequence[Notice],
     *,
     digest_id: str,
     slot: datetime,
@@ -218,20 +212,20 @@ def plan_digest(
     operator_notes: bool = True,
     vote_chart: VoteChart | None = None,
 ) -> Digest:
-    """Places and tells each event; operator events become notes (or are left out)."""
+    """Tells each notice; operator notices become notes (or are left out)."""
     items: list[DigestItem] = []
-    notes: list[EventText] = []
-    for event in events:
-        text = describe(event)
-        if event.for_operators:
+    notes: list[HappeningText] = []
+    for notice in notices:
+        text = describe(notice)
+        if notice.for_operators:
             if operator_notes:
                 notes.append(text)
             continue
         # Without a roll-call a chart shows only the tallies: the tally bar says that more compactly.
-        wants_chart = event.item_kind == "vote" and bool(event.fields.get("roll_call"))
-        chart = vote_chart(event) if wants_chart and vote_chart is not None else None
-        cid = f"vote{event.id}.{digest_id}@{domain}" if chart else ""
-        items.append(DigestItem(event, text, section_of(event), session_of(event), chart, cid))
+        wants_chart = notice.kind == "roll_call" and notice.type != "correction"
+        chart = vote_chart(notice) if wants_chart and vote_chart is not None else None
+        cid = f"vote{notice.id}.{digest_id}@{domain}" if chart else ""
+        items.append(DigestItem(notice, text, session_of(notice), chart, cid))
     tz = getattr(slot.tzinfo, "key", None) or str(slot.tzinfo or "UTC")
     return Digest(digest_id, slot, tuple(items), tuple(notes), domain, tz)
 
@@ -240,7 +234,6 @@ def plan_digest(
 
 
 def render_text(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -> str:
-    headings = {key: heading for key, heading, _ in SECTIONS}
     out = [
         f"{prefix} digest, {digest.slot:%A} {digest.date_text}, {digest.slot:%H:%M} ({digest.timezone})",
         digest.summary().capitalize(),
@@ -248,15 +241,15 @@ def render_text(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -
     ]
     if not digest.items and not digest.notes:
         out += ["Nothing new since the last digest.", ""]
-    for session, sections in digest.grouped():
+    for session, stories in digest.grouped():
         out += [f"== {session_heading(session)} ==", ""]
-        for key, items in sections:
-            out += [f"-- {headings[key]} --", ""]
-            for item in items:
+        for story in stories:
+            out.append(f"* {story.heading}" + (f": {story.title}" if story.title else ""))
+            for item in story.items:
                 body = as_plain_text(item.text).split("\n")
-                out.append(f"* {body[0]}")
-                out += [f"  {line}" for line in body[1:]]
-                out.append("")
+                out.append(f"  - {body[0]}")
+                out += [f"    {line}" for line in body[1:] if line != story.title]
+            out.append("")
     if digest.notes:
         out += ["== Operator notes ==", ""]
         for note in digest.notes:
@@ -297,50 +290,54 @@ def _tally_bar(fields: Mapping[str, Any]) -> str:
     )
 
 
-def _html_item(item: DigestItem, accent: str) -> str:
+def _html_item(item: DigestItem, story_title: str) -> str:
     text = item.text
-    title = " ".join(str(item.event.fields.get("title") or "").split())
-    parts = [f'<div style="font-weight:600;font-size:15px;color:#111">{_e(text.headline)}</div>']
+    parts = [f'<div style="font-weight:600;font-size:14px;color:#111">{_e(text.headline)}</div>']
     for line in text.lines:
-        is_title = bool(title) and (line == title or (line.endswith("…") and title.startswith(line[:-1])))
-        style = "font-size:14px;color:#222" if is_title else "font-size:13px;color:#444"
-        parts.append(f'<div style="{style};margin-top:3px">{_e(line)}</div>')
+        if line == story_title:
+            continue
+        parts.append(f'<div style="font-size:13px;color:#444;margin-top:2px">{_e(line)}</div>')
     if item.chart:
         alt = f"Vote chart: {text.headline}"
         parts.append(
             f'<img src="cid:{_e(item.cid)}" alt="{_e(alt)}" width="560" '
             'style="display:block;width:100%;max-width:560px;height:auto;margin:8px 0;border:1px solid #ddd">'
         )
-    elif item.event.item_kind == "vote":
-        parts.append(_tally_bar(item.event.fields))
+    elif item.notice.kind == "action" and str(item.notice.facts.get("outcome")) in _BY_VOTE:
+        parts.append(_tally_bar(item.notice.facts))
     if text.links:
         links = " · ".join(
-            f'<a href="{_e(url)}" style="color:{accent}">{_e(label)}</a>' for label, url in text.links
+            f'<a href="{_e(url)}" style="color:{_ACCENT}">{_e(label)}</a>' for label, url in text.links
         )
-        parts.append(f'<div style="font-size:13px;margin-top:5px">{links}</div>')
+        parts.append(f'<div style="font-size:13px;margin-top:4px">{links}</div>')
+    return f'<div style="margin:8px 0 0;padding-top:6px;border-top:1px solid #e3e6ea">{"".join(parts)}</div>'
+
+
+def _html_story(story: StoryBlock) -> str:
+    title = (
+        f'<div style="font-size:14px;color:#222;margin-top:2px">{_e(story.title)}</div>'
+        if story.title
+        else ""
+    )
+    items = "".join(_html_item(item, story.title) for item in story.items)
     return (
-        f'<div style="margin:0 0 12px;padding:10px 12px;border-left:4px solid {accent};background:#f7f8fa;'
-        f'overflow-wrap:anywhere;word-break:break-word">{"".join(parts)}</div>'
+        f'<div style="margin:0 0 14px;padding:10px 12px;border-left:4px solid {_ACCENT};background:#f7f8fa;'
+        'overflow-wrap:anywhere;word-break:break-word">'
+        f'<div style="font-weight:700;font-size:15px;color:#111">{_e(story.heading)}</div>'
+        f"{title}{items}</div>"
     )
 
 
 def render_html(digest: Digest, recipient: str, unsubscribe: str, prefix: str) -> str:
-    headings = {key: heading for key, heading, _ in SECTIONS}
     body: list[str] = []
     if not digest.items and not digest.notes:
         body.append('<p style="font-size:14px;color:#444">Nothing new since the last digest.</p>')
-    for session, sections in digest.grouped():
+    for session, stories in digest.grouped():
         body.append(
             '<h2 style="font-size:19px;margin:22px 0 8px;padding-bottom:4px;border-bottom:2px solid #1f2d3d">'
             f"{_e(session_heading(session))}</h2>"
         )
-        for key, items in sections:
-            accent = _ACCENT[key]
-            body.append(
-                f'<h3 style="font-size:15px;margin:14px 0 6px;color:{accent};text-transform:uppercase;'
-                f'letter-spacing:0.04em">{_e(headings[key])} ({len(items)})</h3>'
-            )
-            body.extend(_html_item(item, accent) for item in items)
+        body.extend(_html_story(story) for story in stories)
     if digest.notes:
         body.append('<h2 style="font-size:15px;margin:22px 0 6px;color:#8a1f1f">Operator notes</h2>')
         for note in digest.notes:
@@ -419,6 +416,6 @@ def build_message(
         for item in charts:
             assert item.chart is not None
             html_part.add_related(
-                item.chart, "image", "png", cid=f"<{item.cid}>", filename=f"vote-{item.event.id}.png"
+                item.chart, "image", "png", cid=f"<{item.cid}>", filename=f"vote-{item.notice.id}.png"
             )
     return msg

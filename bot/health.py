@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import AppConfig
+from state.errors import StoreError, explain
 from state.store import Store
 
 
@@ -15,11 +18,25 @@ class HealthVerdict:
     reasons: tuple[str, ...]
 
 
-def assess(config: AppConfig, store: Store, now: datetime, started_at: datetime) -> HealthVerdict:
+def assess(
+    config: AppConfig, store: Store, now: datetime, started_at: datetime, problems: Sequence[str] = ()
+) -> HealthVerdict:
     """Healthy when every enabled, unpaused source succeeded within three of its intervals (a source not
-    yet due since start counts as fine) and no channel's oldest pending alert is older than the limit."""
-    reasons: list[str] = []
-    health = store.health()
+    yet due since start counts as fine), no channel's oldest pending alert is older than the limit, and
+    the daemon knows of no other problem (`problems`: the store refusing writes, a paused channel). A
+    store that cannot even be read is one reason, never an exception."""
+    reasons: list[str] = list(problems)
+    try:
+        return _assess(config, store, now, started_at, reasons)
+    except (sqlite3.Error, StoreError, OSError) as exc:
+        reasons.append(str(explain(store.path, exc)))
+        return HealthVerdict(False, tuple(reasons))
+
+
+def _assess(
+    config: AppConfig, store: Store, now: datetime, started_at: datetime, reasons: list[str]
+) -> HealthVerdict:
+    health = store.health(counts=False)
     for source in config.sources:
         if not source.enabled:
             continue

@@ -1,18 +1,28 @@
-"""One poll of one source: watcher -> snapshot -> store. Runs in a worker thread; never raises."""
+"""One poll of one source: watcher -> snapshot -> store. Runs in a worker thread; never raises.
+
+The pages the poll fetched anew are written to the store's page cache in the same transaction as the
+snapshot parsed from them, so a crash between the fetch and the store cannot leave validators that
+hide an unannounced change.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from bot import metrics
 from bot.config import SourceConfig
 from bot.runtime import PollReport
-from state.model import Event
+from state.errors import StoreError, explain
+from state.happenings import SourceInfo
+from state.model import Notice
 from state.store import Store
-from watchers.base import Item, PageFetcher, PollContext, Snapshot, SourceError, Watcher, merge_items
+from watchers.base import Item, PollContext, Snapshot, SourceError, Watcher, merge_items
+from watchers.fetch import HttpFetcher
+from watchers.poll_fetch import PollFetcher
 from watchers.registry import load_kind
 
 log = logging.getLogger("hrcwatch.poller")
@@ -54,50 +64,70 @@ def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:
     return dataclasses.replace(snapshot, items=tuple(items.values()))
 
 
+def _store_failure(source: SourceConfig, store: Store, exc: BaseException) -> PollReport:
+    error = explain(store.path, exc) if not isinstance(exc, StoreError) else exc
+    log.error("source %s: poll not recorded: %s", source.name, error)
+    _count_poll(source.name, "store_error")
+    return PollReport(source.name, False, "store_error", str(error))
+
+
 def poll_source(
-    source: SourceConfig, watcher: Watcher, fetcher: PageFetcher, store: Store, now: datetime | None = None
+    source: SourceConfig, watcher: Watcher, http: HttpFetcher, store: Store, now: datetime | None = None
 ) -> PollReport:
-    """A failure of any kind is recorded as the source's health; the items stay as they were."""
+    """A failure of any kind is recorded as the source's health; the items stay as they were. When the
+    store itself cannot be written, nothing is recorded and the report says why."""
     now = now or datetime.now(UTC)
+    info = SourceInfo(source.name, watcher.told_as(), watcher.authority)
+    fetcher = PollFetcher(http, store.cached_page)
+    context = PollContext(
+        now=now, known_keys=store.known_keys, observed=lambda key: store.observation(source.name, key)
+    )
     try:
-        context = PollContext(
-            now=now,
-            known_keys=store.known_keys,
-            observed=lambda key: store.observation(source.name, key),
+        try:
+            snapshot = watcher.poll(fetcher, context)
+        except SourceError as exc:
+            notices = store.record_failure(source.name, now, exc.outcome, str(exc), exc.retry_after)
+            _count_notices(source.name, notices)
+            _count_poll(source.name, exc.outcome)
+            log.warning("source %s: %s: %s", source.name, exc.outcome, exc)
+            return PollReport(source.name, False, exc.outcome, str(exc))
+        except (sqlite3.Error, StoreError):
+            raise
+        except Exception as exc:
+            message = f"{type(exc).__name__} in the {source.kind} watcher: {str(exc)[:300]}"
+            log.exception("source %s: watcher crashed", source.name)
+            _count_notices(source.name, store.record_failure(source.name, now, "parse_error", message))
+            _count_poll(source.name, "parse_error")
+            return PollReport(source.name, False, "parse_error", message)
+        if any(item.kind == "vote" for item in snapshot.items):
+            snapshot = annotate_votes(snapshot, store)
+        result = store.apply(
+            info,
+            snapshot,
+            now,
+            announce_existing=source.announce_existing,
+            cache=list(fetcher.writes.values()),
         )
-        snapshot = watcher.poll(fetcher, context)
-    except SourceError as exc:
-        _count_events(source.name, store.record_failure(source.name, now, exc.outcome, str(exc)))
-        _count_poll(source.name, exc.outcome)
-        log.warning("source %s: %s: %s", source.name, exc.outcome, exc)
-        return PollReport(source.name, False, exc.outcome, str(exc))
-    except Exception as exc:
-        message = f"{type(exc).__name__} in the {source.kind} watcher: {str(exc)[:300]}"
-        log.exception("source %s: watcher crashed", source.name)
-        _count_events(source.name, store.record_failure(source.name, now, "parse_error", message))
-        _count_poll(source.name, "parse_error")
-        return PollReport(source.name, False, "parse_error", message)
-    if any(item.kind == "vote" for item in snapshot.items):
-        snapshot = annotate_votes(snapshot, store)
-    result = store.apply(source.name, snapshot, now, announce_existing=source.announce_existing)
+    except (sqlite3.Error, StoreError, OSError) as exc:
+        return _store_failure(source, store, exc)
     ok = result.outcome != "broken"
     _count_poll(source.name, result.outcome)
-    _count_events(source.name, result.events)
+    _count_notices(source.name, result.notices)
     if ok and not snapshot.not_modified:
         metrics.ITEMS.labels(source.name).set(len(snapshot.items))
     if ok:
         log.info(
-            "source %s: %s, %d items, %d events%s",
+            "source %s: %s, %d items, %d notices%s",
             source.name,
             result.outcome,
             len(snapshot.items),
-            len(result.events),
+            len(result.notices),
             " (baseline)" if result.baseline else "",
         )
     else:
         log.warning("source %s: %s: %s", source.name, result.outcome, result.message)
     return PollReport(
-        source.name, ok, result.outcome, result.message, len(result.events), len(snapshot.items)
+        source.name, ok, result.outcome, result.message, len(result.notices), len(snapshot.items)
     )
 
 
@@ -107,6 +137,6 @@ def _count_poll(source: str, outcome: str) -> None:
         metrics.POLL_FAILURES.labels(source).inc()
 
 
-def _count_events(source: str, events: Iterable[Event]) -> None:
-    for event in events:
-        metrics.EVENTS.labels(source, event.type).inc()
+def _count_notices(source: str, notices: Iterable[Notice]) -> None:
+    for notice in notices:
+        metrics.EVENTS.labels(source, notice.kind).inc()

@@ -16,12 +16,14 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from bot.event_text import describe, describe_item
-from bot.telegram_format import CAPTION_LIMIT, MESSAGE_LIMIT, Line, event_lines, split
+from bot.happening_text import ACTION_WORDS, HappeningText, describe, short, tell
+from bot.telegram_format import CAPTION_LIMIT, MESSAGE_LIMIT, Line, split, text_lines
 from bot.typed_config import ConfigError
 from bot.vote_chart import render_vote_chart
+from bot.vote_picture import vote_of
 from state.follows import Follows, parse_follow
-from state.store import StoredItem
+from state.happenings import StoryInfo
+from state.store import StoredHappening
 from state.vote_history import VoteHistory
 from watchers.symbols import Symbol, parse_symbol
 from watchers.votes.model import Vote
@@ -35,7 +37,7 @@ Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 MAX_LATEST = 20
 PUBLIC_COMMANDS = (
     ("latest", "Latest alerts: /latest 5"),
-    ("doc", "A document: /doc A/HRC/61/L.13"),
+    ("doc", "A draft's story so far: /doc A/HRC/61/L.13"),
     ("vote", "A recorded vote: /vote A/HRC/61/L.13"),
     ("session", "Drafts of a session and their status: /session 61"),
     ("follow", "Personal alerts: /follow Belarus, /follow A/HRC/61/L.13, /follow climate change"),
@@ -135,51 +137,42 @@ class Commands:
         args = context.args or []
         count = int(args[0]) if args and args[0].isdigit() else 5
         count = max(1, min(count, MAX_LATEST))
-        events = self.store.events(limit=count, types=("new", "changed", "removed"))
-        if not events:
+        notices = self.store.notices(limit=count)
+        if not notices:
             await self._say(update, "Nothing yet: no alert has been recorded.")
             return
         lines: list[Line] = []
-        for event in events:
+        for notice in notices:
             if lines:
                 lines.append(Line(""))
-            lines.append(Line(f"{event.created_at:%d %b %Y %H:%M} UTC", "i"))
-            lines.extend(event_lines(describe(event)))
+            lines.append(Line(f"{notice.created_at:%d %b %Y %H:%M} UTC", "i"))
+            lines.extend(text_lines(describe(notice)))
         await self._reply(update, lines)
 
-    def _vote_item(self, symbol: Symbol) -> StoredItem | None:
-        found = self.store.item(f"vote:{symbol.normalised}")
-        if found is not None:
-            return found
-        for item in self.store.items(kind="vote", limit=100_000):
-            if symbol.normalised in (item.fields.get("symbol"), item.fields.get("draft_symbol")):
-                return item
-        return None
+    def _story(self, symbol: Symbol) -> StoryInfo | None:
+        return self.store.story_of(symbol.normalised) or self.store.story_of(symbol.family)
 
     async def doc(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         symbol = _symbol_arg(context.args or [])
         if symbol is None:
             await self._say(update, "Send a symbol, for example: /doc A/HRC/61/L.13")
             return
-        item = self.store.item(symbol.normalised)
-        family = [i for i in self.store.items(key_prefix=symbol.family) if _in_family(i.key, symbol)]
-        if item is None and not family:
+        story = self._story(symbol)
+        if story is None:
             await self._say(update, f"{symbol.normalised} has not been seen by any source yet.")
             return
-        lines: list[Line] = []
-        if item is not None:
-            lines = event_lines(describe_item(item.key, item.kind, item.fields))
-            lines.append(
-                Line(f"First seen {item.first_seen:%d %b %Y}, last changed {item.updated_at:%d %b %Y}")
-            )
-            if item.removed_at:
-                lines.append(Line(f"No longer listed since {item.removed_at:%d %b %Y}", "i"))
-        versions = [i.key for i in family if i.key != symbol.normalised]
-        if versions:
-            lines.append(Line("Other versions: " + ", ".join(versions)))
-        if self._vote_item(symbol) is not None:
-            lines.append(Line(f"Recorded vote: /vote {symbol.normalised}"))
-        await self._reply(update, lines or [Line(f"{symbol.normalised}: see the versions below", "b")])
+        lines = [Line(story.anchor, "b")]
+        if story.title:
+            lines.append(Line(short(story.title, 2000)))
+        happenings = self.store.happenings(story.id)
+        for happening in happenings:
+            told = _told(story, happening)
+            lines.append(Line(f"{happening.created_at:%d %b %Y} — {told.headline}"))
+        if not happenings:
+            lines.append(Line("Nothing has happened to it yet that a source reported.", "i"))
+        if any(h.kind in ("action", "roll_call") and h.facts.get("yes") is not None for h in happenings):
+            lines.append(Line(f"The vote: /vote {story.anchor}"))
+        await self._reply(update, lines)
 
     async def vote(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         args = context.args or []
@@ -187,18 +180,35 @@ class Commands:
         if symbol is None:
             await self._say(update, "Send a symbol, for example: /vote A/HRC/61/L.13")
             return
-        item = self._vote_item(symbol)
-        if item is not None:
-            vote = Vote.from_json(item.fields)
-            text = describe_item(item.key, "vote", item.fields)
-        else:
-            found = [v for v in self.history.all_votes() if symbol.normalised in (v.symbol, v.draft_symbol)]
-            if not found:
-                await self._say(update, f"No recorded vote on {symbol.normalised} is known.")
-                return
-            vote = found[-1]
-            text = describe_item(f"vote:{vote.key_symbol}", "vote", vote.to_json())
-        await self._reply_photo(update, event_lines(text), vote)
+        story = self._story(symbol)
+        told = {h.kind: h for h in self.store.happenings(story.id)} if story else {}
+        action, roll_call = told.get("action"), told.get("roll_call")
+        if story is not None and (roll_call or (action and action.facts.get("yes") is not None)):
+            lines: list[Line] = []
+            facts: dict[str, Any] = {}
+            for happening in (action, roll_call):
+                if happening is not None:
+                    lines.extend(text_lines(_told(story, happening)))
+                    facts = {**happening.facts, **facts}
+            await self._reply_photo(update, lines, vote_of(facts))
+            return
+        found = [v for v in self.history.all_votes() if symbol.normalised in (v.symbol, v.draft_symbol)]
+        if not found:
+            await self._say(update, f"No recorded vote on {symbol.normalised} is known.")
+            return
+        vote = found[-1]
+        past = StoryInfo(
+            0, vote.draft_symbol or vote.symbol or symbol.normalised, vote.title or "", vote.session
+        )
+        outcome = "adopted_by_vote" if vote.outcome == "adopted" else vote.outcome or "voted"
+        facts = {
+            **vote.to_json(),
+            "acted_on": vote.draft_symbol,
+            "adopted_as": vote.symbol,
+            "outcome": outcome,
+        }
+        text = tell("action", past.as_json(), facts, str(vote.source), official=True)
+        await self._reply_photo(update, text_lines(text), vote)
 
     async def _reply_photo(self, update: Update, lines: list[Line], vote: Vote) -> None:
         message = update.effective_message
@@ -218,13 +228,21 @@ class Commands:
             await self._say(update, "Send a session number, for example: /session 61 or /session S-36")
             return
         drafts = self.store.items(kind="document", key_prefix=f"A/HRC/{probe.session}/L.")
+        actions = {
+            story.anchor: h.facts
+            for item in drafts
+            if (story := self.store.story_of(item.key)) is not None and story.anchor == item.key
+            for h in self.store.happenings(story.id)
+            if h.kind == "action"
+        }
         drafts.sort(key=lambda i: s.sort_key if (s := parse_symbol(i.key)) else ())
         if not drafts:
             await self._say(update, f"No draft of session {probe.session} has been seen yet.")
             return
         lines = [Line(f"Session {probe.session}: {len(drafts)} drafts", "b")]
         for item in drafts:
-            status = str(item.fields.get("status") or "tabled").replace("_", " ")
+            outcome = actions.get(item.key, {}).get("outcome")
+            status = ACTION_WORDS.get(str(outcome), "tabled") if outcome else "tabled"
             title = " ".join(str(item.fields.get("title") or "").split())[:200]
             lines.append(Line(f"{item.key} — {title} ({status})" if title else f"{item.key} ({status})"))
         await self._reply(update, lines)
@@ -355,9 +373,11 @@ class Commands:
         await self._reply(update, lines or [Line("No source is enabled.")])
 
 
-def _in_family(key: str, symbol: Symbol) -> bool:
-    other = parse_symbol(key)
-    return other is not None and other.family == symbol.family
+def _told(story: StoryInfo, happening: StoredHappening) -> HappeningText:
+    """A stored happening in the words its notice used."""
+    report = happening.reports.get(happening.source, {})
+    label = str(report.get("label") or happening.source)
+    return tell(happening.kind, story.as_json(), happening.facts, label, int(report.get("authority", 0)) >= 1)
 
 
 async def install(

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot.event_text import EventText
+from bot.happening_text import HappeningText
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -79,7 +79,7 @@ class Chunk:
         return "\n".join(line.plain() for line in self.lines)
 
 
-def event_lines(text: EventText) -> list[Line]:
+def text_lines(text: HappeningText) -> list[Line]:
     """Headline in bold, then the detail lines, then one link per line."""
     lines = [Line(text.headline, "b")]
     lines.extend(Line(line) for line in text.lines if line)

@@ -1,18 +1,18 @@
-"""Personal alerts: what each Telegram user follows, and which followers an event concerns.
+"""Personal alerts: what each Telegram user follows, and which followers a notice concerns.
 
 A follow is a symbol (its whole family: revisions, addenda, and the vote on it), a country (as a
-sponsor, or named in a title) or words (all of them in the title or action). The table lives in the
-store's database so /follow survives a restart.
+sponsor, or named in a title) or words (all of them in the title). The table lives in the store's
+database (state/schema.py) so /follow survives a restart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from state.model import Event
+from state.model import Notice
 from state.store import Store
 from watchers.symbols import parse_symbol
 from watchers.votes.countries import normalise, registry
@@ -20,15 +20,7 @@ from watchers.votes.countries import normalise, registry
 FollowKind = Literal["symbol", "country", "words"]
 MAX_FOLLOWS_PER_USER = 50
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS telegram_follows (
-    user_id    INTEGER NOT NULL,
-    kind       TEXT NOT NULL,
-    value      TEXT NOT NULL,
-    label      TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (user_id, kind, value)
-)"""
-_SYMBOL_FIELDS = ("symbol", "family", "draft_symbol", "revision_of", "addendum_to", "corrigendum_to")
+_SYMBOL_FACTS = ("symbol", "acted_on", "adopted_as", "to", "amends")
 
 
 @dataclass(frozen=True)
@@ -54,9 +46,9 @@ def parse_follow(text: str) -> tuple[FollowKind, str, str] | None:
     return ("words", " ".join(words), text) if words else None
 
 
-def _families(event: Event) -> set[str]:
+def _families(notice: Notice) -> set[str]:
     found = set()
-    for value in (event.key.removeprefix("vote:"), *(event.fields.get(name) for name in _SYMBOL_FIELDS)):
+    for value in (notice.story.get("anchor"), *(notice.facts.get(name) for name in _SYMBOL_FACTS)):
         symbol = parse_symbol(value) if isinstance(value, str) else None
         if symbol is not None:
             found.add(symbol.family)
@@ -69,21 +61,20 @@ def _names(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _countries(fields: Mapping[str, Any]) -> set[str]:
+def _title(notice: Notice) -> str:
+    return str(notice.facts.get("title") or notice.story.get("title") or "")
+
+
+def _countries(notice: Notice) -> set[str]:
     """Sponsors and the states a title names."""
     reg = registry()
-    found = {
-        iso3
-        for name in _names(fields.get("sponsors")) + _names(fields.get("additional_sponsors"))
-        if (iso3 := reg.lookup(name, fuzzy=False))
-    }
-    title = normalise(str(fields.get("title") or ""))
-    found.update(match.iso3 for match in reg.find(title.split()))
+    found = {iso3 for name in _names(notice.facts.get("sponsors")) if (iso3 := reg.lookup(name, fuzzy=False))}
+    found.update(match.iso3 for match in reg.find(normalise(_title(notice)).split()))
     return found
 
 
-def _text(fields: Mapping[str, Any]) -> str:
-    return " " + normalise(f"{fields.get('title') or ''} {fields.get('action') or ''}") + " "
+def _text(notice: Notice) -> str:
+    return " " + normalise(_title(notice)) + " "
 
 
 class Follows:
@@ -91,7 +82,6 @@ class Follows:
 
     def __init__(self, store: Store):
         self.store = store
-        store.connection().execute(_SCHEMA)
 
     def add(self, user_id: int, kind: FollowKind, value: str, label: str) -> bool:
         """False when the user already follows it or has too many follows."""
@@ -128,14 +118,14 @@ class Follows:
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM telegram_follows WHERE user_id = ?", (user_id,))
 
-    def followers(self, event: Event) -> dict[int, list[Follow]]:
-        """Users whose follows match `event`, with the follows that matched."""
-        if event.for_operators:
+    def followers(self, notice: Notice) -> dict[int, list[Follow]]:
+        """Users whose follows match `notice`, with the follows that matched."""
+        if notice.for_operators:
             return {}
         rows = self.store.connection().execute("SELECT * FROM telegram_follows ORDER BY user_id").fetchall()
         if not rows:
             return {}
-        families, countries, text = _families(event), _countries(event.fields), _text(event.fields)
+        families, countries, text = _families(notice), _countries(notice), _text(notice)
         matched: dict[int, list[Follow]] = {}
         for r in rows:
             hit = (

@@ -31,13 +31,6 @@ _CSV_VOTES: dict[str, Choice] = {
     "NO_VOTE": "not_voting",
 }
 _LABEL = {"yes": "yes", "no": "no", "abstain": "abstain", "not_voting": "not voting"}
-_SCHEMA = """CREATE TABLE IF NOT EXISTS vote_history_seen (
-    key TEXT PRIMARY KEY,
-    vote_date TEXT,
-    title TEXT,
-    vote_json TEXT NOT NULL,
-    added_at TEXT NOT NULL
-)"""
 
 
 def _shipped(name: str) -> csv.DictReader[str]:
@@ -140,9 +133,6 @@ class VoteHistory:
     def __init__(self, conn: sqlite3.Connection | None = None) -> None:
         self._conn = conn
         self._shipped: list[Vote] | None = None
-        if conn is not None:
-            conn.execute(_SCHEMA)
-            conn.commit()
 
     def shipped(self) -> list[Vote]:
         """The 2006-2024 history, loaded on first use."""

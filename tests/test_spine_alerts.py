@@ -1,4 +1,5 @@
-"""Must-show 1 and 4 of the spine: alerts for what is new or changed, once; the first poll is a baseline."""
+"""Alerts for what happened, once: a draft tabled or revised is news, a title reworded is not; the first
+poll is a baseline."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ def serve(httpserver: HTTPServer, docs: list[tuple[str, str]]) -> None:
     httpserver.expect_request("/drafts").respond_with_data(listing_html(docs), content_type="text/html")
 
 
-def test_two_new_drafts_give_two_alerts_then_none_then_one_change(httpserver: HTTPServer, tmp_path: Path):
+def test_two_new_drafts_give_two_alerts_then_none_and_a_reworded_title_none(
+    httpserver: HTTPServer, tmp_path: Path
+):
     config = write_config(tmp_path, httpserver.url_for("/drafts"))
     docs = drafts(3)
     serve(httpserver, docs)
@@ -26,9 +29,9 @@ def test_two_new_drafts_give_two_alerts_then_none_then_one_change(httpserver: HT
     serve(httpserver, docs)
     assert bot("poll", "--config", str(config)).returncode == 0
     new = alerts(tmp_path)
-    assert [a.type for a in new] == ["new", "new"]
-    assert "A/HRC/61/L.4" in new[0].text and "Freedom of opinion and expression" in new[0].text
-    assert "A/HRC/61/L.5" in new[1].text
+    assert [a.type for a in new] == ["tabled", "tabled"]
+    assert new[0].text.startswith("New draft A/HRC/61/L.4\nFreedom of opinion and expression")
+    assert new[1].text.startswith("New draft A/HRC/61/L.5")
 
     assert bot("poll", "--config", str(config)).returncode == 0
     assert len(alerts(tmp_path)) == 2, "an unchanged page gives no alert"
@@ -39,18 +42,24 @@ def test_two_new_drafts_give_two_alerts_then_none_then_one_change(httpserver: HT
     )
     serve(httpserver, docs)
     assert bot("poll", "--config", str(config)).returncode == 0
-    changed = alerts(tmp_path)[2:]
-    assert len(changed) == 1 and changed[0].type == "changed"
-    assert "A/HRC/61/L.2" in changed[0].text
-    assert "field of human rights → Promoting" in changed[0].text, "before and after are both shown"
-    assert "(revised title)" in changed[0].text
+    assert len(alerts(tmp_path)) == 2, "a title reworded by the page is not something that happened"
+
+    serve(httpserver, [*docs, ("A/HRC/61/L.2/Rev.1", docs[1][1])])
+    assert bot("poll", "--config", str(config)).returncode == 0
+    (revised,) = alerts(tmp_path)[2:]
+    assert revised.type == "revised"
+    assert revised.text.splitlines()[:3] == [
+        "A/HRC/61/L.2 revised: Rev.1",
+        "Promoting mutually beneficial cooperation in the field of human rights (revised title)",
+        "A/HRC/61/L.2/Rev.1 replaces A/HRC/61/L.2",
+    ]
 
 
 def test_announce_existing_announces_the_first_poll(httpserver: HTTPServer, tmp_path: Path):
     config = write_config(tmp_path, httpserver.url_for("/drafts"), announce_existing=True)
     serve(httpserver, drafts(4))
     assert bot("poll", "--config", str(config)).returncode == 0
-    assert [a.type for a in alerts(tmp_path)] == ["new"] * 4
+    assert [a.type for a in alerts(tmp_path)] == ["tabled"] * 4
 
 
 def test_status_reports_items_and_channels(httpserver: HTTPServer, tmp_path: Path):

@@ -76,7 +76,7 @@ def test_a_fault_changes_nothing_and_the_next_healthy_poll_resumes(
     serve(httpserver, drafts(11))
     assert bot("poll", "--config", str(config)).returncode == 0
     resumed = alerts(tmp_path)
-    assert [a.type for a in resumed] == ["new"] and "A/HRC/61/L.11" in resumed[0].text
+    assert [a.type for a in resumed] == ["tabled"] and "A/HRC/61/L.11" in resumed[0].text
     health = status(config)
     assert health["consecutive_failures"] == 0 and health["items"] == 11
 
@@ -99,20 +99,22 @@ def test_operators_hear_once_after_three_failures_and_once_on_recovery(
     assert [a.type for a in alerts(tmp_path)] == ["source_failing", "source_recovered"]
 
 
-def test_a_draft_is_removed_only_after_three_healthy_polls_without_it(httpserver: HTTPServer, tmp_path: Path):
+def test_a_draft_leaving_the_listing_is_an_operator_fact_never_an_alert(
+    httpserver: HTTPServer, tmp_path: Path
+):
     config = write_config(tmp_path, httpserver.url_for("/drafts"))
     serve(httpserver, drafts(5))
     bot("poll", "--config", str(config))
     serve(httpserver, drafts(4))
     for _ in range(2):
-        bot("poll", "--config", str(config))
-    assert alerts(tmp_path) == []
-    bot("poll", "--config", str(config))
-    (removed,) = alerts(tmp_path)
-    assert removed.type == "removed" and "A/HRC/61/L.5" in removed.text
+        assert "no longer listed" not in bot("poll", "--config", str(config)).stderr
+    assert status(config)["items"] == 5, "absent from two polls: still counted"
+    third = bot("poll", "--config", str(config))
+    assert "A/HRC/61/L.5 is no longer listed by any source" in third.stderr, "said in the log"
+    assert status(config)["items"] == 4
     serve(httpserver, drafts(5))
     bot("poll", "--config", str(config))
-    assert len(alerts(tmp_path)) == 1, "a draft that comes back is not announced as new"
+    assert alerts(tmp_path) == [], "neither leaving nor coming back is news"
 
 
 def test_a_page_answering_304_is_not_modified(httpserver: HTTPServer, tmp_path: Path):

@@ -39,9 +39,12 @@ def test_items_per_symbol_with_links_and_draft_flag() -> None:
     assert rev["revision_of"] == "A/HRC/61/L.13" and rev["family"] == "A/HRC/61/L.13"
     assert rev["url"] == "https://docs.un.org/en/A/HRC/61/L.13/Rev.1"
     assert rev["pdf_url"] == ("https://documents.un.org/api/symbol/access?s=A/HRC/61/L.13/Rev.1&l=en&t=pdf")
-    assert items["A/HRC/61/L.28/Add.1"]["title"] == (
-        "Promotion and protection of the rights of older persons : draft resolution"
+    older = items["A/HRC/61/L.28/Add.1"]
+    assert older["title"] == "Promotion and protection of the rights of older persons", (
+        "the type is not the title"
     )
+    assert older["document_type"] == "draft resolution"
+    assert rev["document_type"] == "revised draft resolution"
 
 
 def test_drafts_only() -> None:

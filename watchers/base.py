@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 ItemKind = Literal["document", "vote", "meeting", "article"]
 
@@ -27,29 +28,6 @@ FetchOutcome = Literal[
     "parse_error",
     "broken",
 ]
-
-
-# Fields whose change alone is not news (a second source adding a link or a date, a feed's summary
-# reworded): the item is updated silently. With any other change they are shown alongside.
-QUIET_FIELDS: frozenset[str] = frozenset(
-    {
-        "url",
-        "pdf_url",
-        "pdf_urls",
-        "record_url",
-        "languages",
-        "date",
-        "found_by",
-        "verified",
-        "feed",
-        "summary",
-        "document_type",
-        "sponsor_states",
-        "meeting_text",
-        "checks",
-        "authority",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -116,8 +94,9 @@ class Snapshot:
     """What one poll saw.
 
     complete=True: the items are everything the source lists now (absent items count towards removal,
-    and an empty snapshot after a non-empty one is treated as a broken page).
-    complete=False: the items are additions only (probes); absence means nothing.
+    and an empty snapshot after a non-empty one, or one that lost most of its items, is a broken page).
+    complete=False: the items are additions only, or a window that scrolls (probes, feeds): absence
+    means nothing.
     not_modified=True: every page answered 304; the store keeps what it had.
     """
 
@@ -161,17 +140,25 @@ class NoOptions:
 class Watcher(ABC):
     """Base of every watcher kind. Subclasses set `kind`, optionally `Options`, and implement `parse`.
 
-    The default `poll` fetches `urls()` and parses each page; if every page answered 304 the snapshot is
-    `not_modified`. Kinds that probe (many small requests, additive results) override `poll`.
+    The default `poll` fetches `urls()` and parses each page; if every page answered 304 (or came back
+    byte-identical) the snapshot is `not_modified`. A feed is a window, never a complete listing. Kinds
+    that probe (many small requests, additive results) override `poll`.
     """
 
     kind: ClassVar[str]
     Options: ClassVar[type] = NoOptions
+    # 1: the UN's or OHCHR's own pages and records (official); 0: the press and any other page.
+    authority: ClassVar[int] = 0
+    label: ClassVar[str] = ""  # how subscribers are told the source's name ("the OHCHR session page")
 
     def __init__(self, name: str, url: str, options: Any):
         self.name = name
         self.url = url
         self.options = options
+
+    def told_as(self) -> str:
+        """Where a happening came from, in words: the kind's label, else the page's host."""
+        return self.label or f"the page at {urlsplit(self.url).hostname or self.url}"
 
     def urls(self, context: PollContext) -> list[str]:
         return [self.url]
@@ -194,13 +181,15 @@ class Watcher(ABC):
                 pages.append(page)
         if not changed:
             return Snapshot(not_modified=True)
+        from watchers.pages import is_feed
+
         items: dict[str, Item] = {}
         for page in pages:
             if not page.body.strip():
                 raise SourceError("parse_error", f"{page.url}: empty body")
             for item in self.parse(page):
                 items[item.key] = merge_items(items[item.key], item) if item.key in items else item
-        return Snapshot(items=tuple(items.values()))
+        return Snapshot(items=tuple(items.values()), complete=not any(is_feed(page) for page in pages))
 
 
 def merge_items(first: Item, second: Item) -> Item:

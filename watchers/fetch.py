@@ -7,6 +7,7 @@ time per host with a minimum gap, timeouts, a size cap. A challenge (202 empty, 
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Mapping
@@ -94,6 +95,12 @@ class HttpFetcher(PageFetcher):
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
+
+    def with_cache(self, cache: PageCache) -> HttpFetcher:
+        """The same client (session, host gates) reading validators from another cache: one per poll."""
+        clone = copy.copy(self)
+        clone.cache = cache
+        return clone
 
     def _gate(self, url: str) -> _HostGate:
         host = urlsplit(url).netloc.lower()

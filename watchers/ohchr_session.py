@@ -141,6 +141,8 @@ def parse_session_page(page: Page) -> list[Item]:
 @register
 class OhchrSession(Watcher):
     kind = "ohchr_session"
+    authority = 1
+    label = "the OHCHR session page"
 
     def parse(self, page: Page) -> list[Item]:
         return parse_session_page(page)

@@ -124,6 +124,8 @@ def candidates(session: str, known: list[Symbol], lookahead: int, revisions: boo
 @register
 class SymbolProbe(Watcher):
     kind = "symbol_probe"
+    authority = 1
+    label = "the UN document system"
     Options = SymbolProbeOptions
     sleep: ClassVar[Callable[[float], None]] = staticmethod(time.sleep)
 

@@ -8,12 +8,14 @@ answer (a login or error page) is a ParseError, never "no documents".
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from watchers.base import Item, Page, Watcher
 from watchers.registry import register
 from watchers.symbols_page import feed_items
-from watchers.undocs import pdf_url
+from watchers.undocs import pdf_url, split_document_type
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class UnDocumentsFeedOptions:
 @register
 class UnDocumentsFeed(Watcher):
     kind = "un_documents_feed"
+    authority = 1
+    label = "the UN documents feed"
     Options = UnDocumentsFeedOptions
 
     def parse(self, page: Page) -> list[Item]:
@@ -33,5 +37,13 @@ class UnDocumentsFeed(Watcher):
         if self.options.drafts_only:
             items = [item for item in items if item.fields["is_draft"]]
         return [
-            dataclasses.replace(item, fields={**item.fields, "pdf_url": pdf_url(item.key)}) for item in items
+            dataclasses.replace(item, fields=_with_links_and_type(item.key, item.fields)) for item in items
         ]
+
+
+def _with_links_and_type(symbol: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    title, document_type = split_document_type(str(fields.get("title") or ""))
+    out = {**fields, "pdf_url": pdf_url(symbol)}
+    if document_type:
+        out.update(title=title, document_type=document_type)
+    return out

@@ -141,6 +141,11 @@ def parse_marc_page(page: Page) -> list[Item]:
 @register
 class UndlRecords(Watcher):
     kind = "undl_records"
+    authority = 1
+
+    def told_as(self) -> str:
+        host = urlsplit(self.url).hostname or ""
+        return "the OHCHR Search Library" if host == _SEARCH_LIBRARY else "the UN Digital Library"
 
     def parse(self, page: Page) -> list[Item]:
         return parse_marc_page(page)

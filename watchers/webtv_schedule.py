@@ -108,6 +108,8 @@ def parse_schedule(page: Page, categories: tuple[str, ...]) -> list[Item]:
 @register
 class WebTvSchedule(Watcher):
     kind = "webtv_schedule"
+    authority = 1
+    label = "UN Web TV"
     Options = WebTvOptions
 
     def urls(self, context: PollContext) -> list[str]:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.event_text import as_plain_text, describe
+from bot.happening_text import as_plain_text, describe
 from bot.notifiers.base import Ack, DeliveryError, Notifier, NotifierConfig
 from bot.notifiers.registry import register
 from state.model import OutboxEntry
@@ -36,9 +36,10 @@ class ConsoleNotifier(Notifier):
 
     async def deliver(self, entries: Sequence[OutboxEntry], ack: Ack) -> None:
         for entry in entries:
-            event = entry.event
-            block = f"[{event.created_at:%Y-%m-%d %H:%M} UTC] #{event.id} {event.type} ({event.source})\n"
-            block += as_plain_text(describe(event)) + "\n\n"
+            notice = entry.notice
+            what = notice.kind if notice.type == "happening" else notice.type
+            block = f"[{notice.created_at:%Y-%m-%d %H:%M} UTC] #{notice.id} {what} ({notice.source})\n"
+            block += as_plain_text(describe(notice)) + "\n\n"
             try:
                 self._write(block)
             except OSError as exc:

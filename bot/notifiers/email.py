@@ -9,7 +9,7 @@ first send: the outbox rows it holds, its slot, and the recipients that already 
 acked only when every recipient has accepted it (or refused it permanently with a 5xx: sending the same
 mail there again cannot succeed, it is logged and the others are not held up by it). A retry sends the
 same pinned rows, only to the recipients still missing, with the same Message-ID; rows that arrived
-meanwhile wait for the next digest, so a digest's events are never split or lost. The one window left
+meanwhile wait for the next digest, so a digest's notices are never split or lost. The one window left
 is a crash between the server's acceptance and the meta write: that recipient gets the digest twice,
 with the same Message-ID (delivery is at-least-once: never lost). The drainer hands at most 500 rows at
 a time, so a larger backlog goes out as consecutive digests, each complete in itself.
@@ -45,7 +45,7 @@ from bot.notifiers.email_config import EmailConfig
 from bot.notifiers.registry import register
 from bot.smtp_send import SmtpFailure, SmtpSession
 from bot.vote_picture import vote_png
-from state.model import Event, OutboxEntry
+from state.model import Notice, OutboxEntry
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -153,10 +153,10 @@ class EmailNotifier(Notifier):
             ids = [entry.id for entry in entries]
             pin = OpenDigest(digest_id_for(ids), ids, slot.isoformat(), [], {})
             store.set_meta(META_OPEN, pin.dump())
-        events = [by_id[i].event for i in pin.entry_ids if i in by_id]
+        notices = [by_id[i].notice for i in pin.entry_ids if i in by_id]
         pinned_slot = datetime.fromisoformat(pin.slot).astimezone(self.tz)
-        digest = self._plan(events, pin.digest_id, pinned_slot)
-        if not digest.items and not digest.notes:  # only operator events, and operator_notes is off
+        digest = self._plan(notices, pin.digest_id, pinned_slot)
+        if not digest.items and not digest.notes:  # only operator notices, and operator_notes is off
             ack([i for i in pin.entry_ids if i in by_id], pin.digest_id)
             store.set_meta(META_OPEN, "")
             await self._nothing_new(pinned_slot)
@@ -168,9 +168,9 @@ class EmailNotifier(Notifier):
         store.set_meta(META_OPEN, "")
         log.info("email digest %s sent: %s", pin.digest_id, digest.summary())
 
-    def _plan(self, events: Sequence[Event], digest_id: str, slot: datetime) -> Digest:
+    def _plan(self, notices: Sequence[Notice], digest_id: str, slot: datetime) -> Digest:
         return plan_digest(
-            events,
+            notices,
             digest_id=digest_id,
             slot=slot,
             domain=self.sender.domain,

@@ -1,0 +1,63 @@
+"""One poll's view of the shared HTTP client: validators from the store's page cache, fresh pages kept aside.
+
+The pages a poll fetches anew are not cached here: they are handed to the store with the snapshot parsed
+from them and written in that snapshot's transaction (state/page_cache.py). A 200 whose body is
+byte-identical to the one the last applied snapshot was parsed from counts as unchanged, like a 304,
+so an unchanged page is never parsed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+
+from watchers.base import Page, PageFetcher
+from watchers.fetch import CachedPage, HttpFetcher
+
+CacheReader = Callable[[str], tuple[CachedPage, str] | None]
+
+
+class _Validators:
+    """The PageCache the shared client reads conditional-GET validators from; it never writes."""
+
+    def __init__(self, read: CacheReader) -> None:
+        self.read = read
+
+    def get(self, url: str) -> CachedPage | None:
+        found = self.read(url)
+        return found[0] if found else None
+
+    def put(self, page: CachedPage) -> None:
+        """Writes happen with the snapshot, in the store."""
+
+
+class PollFetcher(PageFetcher):
+    def __init__(self, http: HttpFetcher, read: CacheReader) -> None:
+        self.read = read
+        self.http = http.with_cache(_Validators(read))
+        self.writes: dict[str, CachedPage] = {}
+
+    def get(
+        self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None
+    ) -> Page | None:
+        page = self.http.get(url, conditional=conditional, headers=headers)
+        if page is None:
+            return None
+        known = self.read(url) if conditional else None
+        if known is not None and known[1] == hashlib.sha256(page.body).hexdigest():
+            return None
+        h = page.headers
+        self.writes[url] = CachedPage(
+            url, h.get("etag"), h.get("last-modified"), dict(h), page.body, page.fetched_at
+        )
+        return page
+
+    def cached(self, url: str) -> Page | None:
+        if url in self.writes:
+            entry = self.writes[url]
+        else:
+            found = self.read(url)
+            if found is None:
+                return None
+            entry = found[0]
+        return Page(url, 200, entry.headers, entry.body, entry.fetched_at)
