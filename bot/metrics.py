@@ -7,12 +7,16 @@ from prometheus_client import Counter, Gauge, Histogram
 POLLS = Counter("hrcwatch_polls_total", "Polls by source and outcome", ["source", "outcome"])
 POLL_FAILURES = Counter("hrcwatch_poll_failures_total", "Failed polls by source", ["source"])
 ITEMS = Gauge("hrcwatch_items", "Items the source listed in its last healthy poll", ["source"])
-EVENTS = Counter("hrcwatch_events_total", "Events queued, by source and type", ["source", "type"])
+NOTICES = Counter(
+    "hrcwatch_notices_total",
+    "Notices queued, by source and what they tell (tabled, action, ..., confirmed, correction, source_failing)",
+    ["source", "kind"],
+)
 OUTBOX_PENDING = Gauge("hrcwatch_outbox_pending", "Outbox rows waiting, by channel", ["channel"])
 SENT = Counter("hrcwatch_sent_total", "Outbox rows delivered, by channel", ["channel"])
 SEND_LATENCY = Histogram(
     "hrcwatch_send_latency_seconds",
-    "From the event being queued to its channel confirming delivery",
+    "From the notice being queued to its channel confirming delivery",
     ["channel"],
     buckets=(0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300, 1800, 3600, 21600),
 )

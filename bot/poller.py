@@ -139,4 +139,4 @@ def _count_poll(source: str, outcome: str) -> None:
 
 def _count_notices(source: str, notices: Iterable[Notice]) -> None:
     for notice in notices:
-        metrics.EVENTS.labels(source, notice.kind).inc()
+        metrics.NOTICES.labels(source, notice.kind if notice.type == "happening" else notice.type).inc()

@@ -40,7 +40,8 @@ class Report:
     facts: dict[str, Any]
 
 
-def _text(value: Any, limit: int = 2000) -> str | None:
+def _text(value: Any, limit: int = 10_000) -> str | None:
+    """A string fact, whitespace collapsed and bounded (a title is kept whole up to `limit`)."""
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())[:limit]

@@ -2,14 +2,18 @@
 
 It records every request, answers like Telegram (message ids, getMe, getUpdates fed from a queue) and
 checks what Telegram checks: the token, the chat, HTML entities (allowed tags, balanced, only the four
-named entities) and the 4096 / 1024 UTF-16 limits after entity parsing. Faults are scripted in order:
-429 with parameters.retry_after, 400 "can't parse entities", 500, or a hang.
+named entities) and the 4096 / 1024 UTF-16 limits after entity parsing. It keeps every message it
+accepted, so replies (reply_parameters) and edits (editMessageText / editMessageCaption) can be checked
+against them; an edit of a message it does not have, or one marked `uneditable` (too old, deleted), is
+refused as Telegram refuses it. Faults are scripted in order: 429 with parameters.retry_after, 400
+"can't parse entities", 500, or a hang.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -24,6 +28,7 @@ TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 123456
 FaultKind = Literal["429", "parse", "500", "hang", "403"]
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto"})
+EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption"})
 _ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "s", "a", "code", "pre", "blockquote"})
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
@@ -97,6 +102,16 @@ class Request:
     def text(self) -> str:
         return self.params.get("text") or self.params.get("caption") or ""
 
+    @property
+    def reply_to(self) -> int | None:
+        """The message this one replies to (reply_parameters), if any."""
+        raw = self.params.get("reply_parameters")
+        return int(json.loads(raw)["message_id"]) if raw else None
+
+    @property
+    def edited(self) -> int | None:
+        return int(self.params["message_id"]) if self.method in EDIT_METHODS else None
+
 
 @dataclass
 class Fault:
@@ -116,6 +131,8 @@ class FakeTelegram:
         self.send_attempts = 0
         self.unknown_chats: set[str] = set()
         self.blocked_chats: set[str] = set()
+        self.uneditable: set[int] = set()
+        self.messages: dict[int, Request] = {}
         self.base_url = ""
         self._updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Event()
@@ -151,6 +168,14 @@ class FakeTelegram:
         self._new_update.set()
 
     # -- reading ----------------------------------------------------------------------------------
+
+    def edits(self, chat_id: str | int | None = None) -> list[Request]:
+        """Edits Telegram accepted, in order."""
+        return [
+            r
+            for r in self.requests
+            if r.method in EDIT_METHODS and r.status == 200 and (chat_id is None or r.chat_id == str(chat_id))
+        ]
 
     def sent(self, chat_id: str | int | None = None) -> list[Request]:
         """Messages and photos Telegram accepted, in order (to one chat if given)."""
@@ -199,6 +224,8 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         if method == "getUpdates":
             return 200, _ok(await self._get_updates(record.params))
+        if method in EDIT_METHODS:
+            return self._edit(method, record)
         if method not in SEND_METHODS and method != "getMe":
             return 200, _ok(True)
         fault = self._fault_for(method)
@@ -241,6 +268,7 @@ class FakeTelegram:
         if key == "text" and not text.strip():
             return _error(400, "Bad Request: message text is empty")
         record.message_id = next(self._message_ids)
+        self.messages[record.message_id] = record
         chat_id = record.chat_id
         chat: dict[str, Any] = {
             "id": int(chat_id) if chat_id.lstrip("-").isdigit() else -1001,
@@ -253,6 +281,24 @@ class FakeTelegram:
             message["caption"] = text
             message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 800, "height": 600}]
         return 200, _ok(message)
+
+    def _edit(self, method: str, record: Request) -> tuple[int, dict[str, Any]]:
+        message_id = int(record.params.get("message_id") or 0)
+        original = self.messages.get(message_id)
+        if original is None or original.chat_id != record.chat_id or message_id in self.uneditable:
+            return _error(400, "Bad Request: message to edit not found")
+        if (method == "editMessageCaption") != (original.method == "sendPhoto"):
+            return _error(400, "Bad Request: there is no caption in the message to edit")
+        key = "caption" if method == "editMessageCaption" else "text"
+        try:
+            text = parse_html(record.params.get(key, "")) if record.params.get("parse_mode") == "HTML" else ""
+        except EntityError as exc:
+            return _error(400, f"Bad Request: can't parse entities: {exc}")
+        if _utf16(text) > (1024 if key == "caption" else 4096):
+            return _error(400, f"Bad Request: message {'caption ' if key == 'caption' else ''}is too long")
+        if record.params.get(key) == original.params.get(key):
+            return _error(400, "Bad Request: message is not modified")
+        return 200, _ok(True)
 
     def _me(self) -> dict[str, Any]:
         return {"id": BOT_ID, "is_bot": True, "first_name": "HRC Watch", "username": "hrcwatch_test_bot"}

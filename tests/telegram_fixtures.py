@@ -1,4 +1,4 @@
-"""Helpers for the Telegram tests: a config pointing at the fake Bot API, a real store, events, draining."""
+"""Helpers for the Telegram tests: a config pointing at the fake Bot API, a real store, items, draining."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 
 from bot.config import load_config
-from bot.delivery import drain_channel
+from bot.delivery import Drainer
 from bot.notifiers.telegram import TelegramNotifier
 from bot.runtime import PollReport, Runtime
+from state.happenings import SourceInfo
 from state.store import Store
 from tests.fake_telegram import TOKEN, FakeTelegram, running_fake
 from watchers.base import Item, Snapshot
+from watchers.symbols import document_fields, parse_symbol
 
 CHANNEL = "-1001234567890"
 ADMIN = 4242
@@ -36,7 +38,6 @@ def config_text(fake: FakeTelegram, store: Path, **overrides: Any) -> str:
         "api_base": fake.base_url,
         "burst_threshold": 0,
         "timeout": "2s",
-        "max_retries": 2,
         "messages_per_second": 1000,
         "channel_messages_per_minute": 100000,
     }
@@ -60,16 +61,18 @@ class Setup:
     runtime: Runtime
     notifier: TelegramNotifier
 
-    def apply(self, items: Sequence[Item], source: str = "drafts") -> None:
+    def apply(self, items: Sequence[Item], source: str = "drafts", authority: int = 1, label: str = "") -> None:
         """Items as one poll of `source` saw them; a first poll announces them (announce_existing)."""
         now = datetime(2026, 6, 1, tzinfo=UTC) + timedelta(minutes=next(_clock))
-        self.store.apply(source, Snapshot(items=tuple(items)), now, announce_existing=True)
+        info = SourceInfo(source, label or f"the {source} page", authority)
+        self.store.apply(info, Snapshot(items=tuple(items)), now, announce_existing=True)
 
     async def drain_all(self, rounds: int = 50) -> int:
         """Drains until nothing is pending, skipping the back-off waits; returns the rounds it took."""
+        drainer = Drainer(self.store, self.notifier)
         for done in range(1, rounds + 1):
             later = datetime.now(UTC) + timedelta(hours=2)
-            report = await drain_channel(self.store, self.notifier, now=later)
+            report = await drainer.drain(now=later)
             if report.pending_left == 0 and not self.store.pending("telegram", later):
                 return done
         raise AssertionError(f"still pending after {rounds} rounds")
@@ -114,7 +117,11 @@ async def telegram_setup(
             store.close()
 
 
+def document(symbol: str, **fields: Any) -> Item:
+    parsed = parse_symbol(symbol)
+    assert parsed is not None
+    return Item(parsed.normalised, "document", {**document_fields(parsed), **fields})
+
+
 def draft(n: int, title: str = "", session: int = 61, **fields: Any) -> Item:
-    symbol = f"A/HRC/{session}/L.{n}"
-    base = {"symbol": symbol, "family": symbol, "title": title or f"Draft resolution number {n}"}
-    return Item(symbol, "document", {**base, **fields})
+    return document(f"A/HRC/{session}/L.{n}", title=title or f"Draft resolution number {n}", **fields)

@@ -70,7 +70,7 @@ def test_healthz_and_metrics_of_a_running_daemon(httpserver: HTTPServer, tmp_pat
         metrics = wait_until(lambda: (m := get(f"{base}/metrics")[1]) and 'outcome="ok"' in m and m)
         assert 'hrcwatch_polls_total{outcome="ok",source="drafts"} 1.0' in metrics
         assert 'hrcwatch_items{source="drafts"} 4.0' in metrics
-        assert 'hrcwatch_events_total{source="drafts",type="new"} 4.0' in metrics
+        assert 'hrcwatch_notices_total{kind="tabled",source="drafts"} 4.0' in metrics
         _, body = wait_until(lambda: (r := get(f"{base}/healthz"))[0] == 503 and r)
         assert "channel console: oldest pending alert waiting" in body
         assert get(f"{base}/nope")[0] == 404

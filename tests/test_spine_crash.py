@@ -81,7 +81,7 @@ def test_alert_committed_but_not_sent_is_delivered_once_after_sigkill(httpserver
         _, stderr = daemon.communicate(timeout=20)
     assert daemon.returncode == 0, stderr
     delivered = alerts(tmp_path)
-    assert [a.type for a in delivered] == ["new", "new"]
+    assert [a.type for a in delivered] == ["tabled", "tabled"]
     assert "A/HRC/61/L.4" in delivered[0].text and "A/HRC/61/L.5" in delivered[1].text
     assert pending_rows(store) == 0
 

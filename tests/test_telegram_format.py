@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.event_text import EventText
-from bot.telegram_format import Line, burst_summary, event_lines, split, utf16_len
+from bot.happening_text import HappeningText
+from bot.telegram_format import Line, burst_summary, text_lines, split, utf16_len
 from tests.fake_telegram import parse_html
 
 styles = st.sampled_from(["", "b", "i"])
@@ -30,7 +30,7 @@ def test_utf16_counts_astral_characters_twice() -> None:
 
 
 def test_hostile_text_is_escaped() -> None:
-    html = split(event_lines(EventText('<b>&amp;</a>"', ("</a>",), (("PDF", 'https://x.org/?a=1&b="2"'),))))[
+    html = split(text_lines(HappeningText('<b>&amp;</a>"', ("</a>",), (("PDF", 'https://x.org/?a=1&b="2"'),))))[
         0
     ].html
     assert html == (

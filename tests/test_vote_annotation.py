@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.happening_text import describe
 from bot.poller import annotate_votes
 from state.store import Store
 from state.vote_history import VoteHistory
@@ -31,8 +32,11 @@ def test_a_new_vote_is_compared_with_the_previous_one_and_recorded(tmp_path: Pat
     assert fields["previous_vote"] == {"symbol": "A/HRC/RES/46/13", "date": "2021-03-23"}
     text = "\n".join(fields["since_previous"])
     assert "yes -> abstain" in text.lower() or "yes → abstain" in text.lower(), text
-    events = store.apply("votes", annotated, datetime.now(UTC), announce_existing=True).events
-    assert events[0].fields["since_previous"] == fields["since_previous"]
+    notices = store.apply("votes", annotated, datetime.now(UTC), announce_existing=True).notices
+    assert [n.kind for n in notices] == ["action", "roll_call"]
+    told = "\n".join(describe(notices[1]).lines)
+    assert fields["since_previous"][2] in told, "the roll-call says who moved since the last vote"
+    assert "Previous vote on this initiative: A/HRC/RES/46/13 (2021-03-23)" in describe(notices[0]).lines
     assert [v.key_symbol for v in VoteHistory(store.connection()).search("A/HRC/RES/52/99")][-1] == (
         "A/HRC/RES/52/99"
     ), "the new vote joins the history, so the next one compares with it"

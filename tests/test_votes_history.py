@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bot.vote_chart import render_vote_chart
+from state.store import Store
 from state.vote_history import VoteHistory, compare
 from watchers.votes.action_text import parse_action_text
 from watchers.votes.countries import registry
@@ -59,8 +59,8 @@ def test_mutually_beneficial_cooperation_comparisons(history: VoteHistory) -> No
     assert history.previous(votes[2]).symbol == "A/HRC/RES/43/21"
 
 
-def test_new_vote_is_recorded_and_becomes_the_previous_one() -> None:
-    conn = sqlite3.connect(":memory:")
+def test_new_vote_is_recorded_and_becomes_the_previous_one(tmp_path: Path) -> None:
+    conn = Store(tmp_path / "store.sqlite3").connection()
     store = VoteHistory(conn)
     screen = parse_vote_text((FIXTURES / "vote_sheet_layout_A-HRC-RES-46-13.txt").read_text())
     later = screen.with_changes(draft_symbol="A/HRC/49/L.9", session="49", date="2022-04-01")

@@ -1,5 +1,5 @@
 """Through the diff store: one document seen by two sources is one item, a revision is announced as a
-revision of its draft, and a session page turns into a status change on the draft."""
+revision of its draft, and a session page turns into the action taken on the draft."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_two_sources_one_item_and_a_revision_announced_as_such(tmp_path: Path) -
         b"</body></html>"
     )
     seen_again = store.apply("listing", Snapshot(items=tuple(listing.parse(page(listing.url, html)))), NOW)
-    assert [(e.type, e.key) for e in seen_again.events if e.type == "new"] == []
+    assert seen_again.notices == (), "a misspelt symbol on another page is the same draft"
 
     revised = feed.parse(
         page(
@@ -53,10 +53,13 @@ def test_two_sources_one_item_and_a_revision_announced_as_such(tmp_path: Path) -
             ),
         )
     )
-    (event,) = [e for e in store.apply("feed", Snapshot(items=tuple(revised)), NOW).events if e.type == "new"]
-    assert event.key == "A/HRC/61/L.14/Rev.1"
-    assert event.fields["revision_of"] == "A/HRC/61/L.14"
-    assert event.fields["family"] == "A/HRC/61/L.14"
+    (notice,) = store.apply("feed", Snapshot(items=tuple(revised)), NOW).notices
+    assert (notice.kind, notice.facts["symbol"], notice.facts["to"]) == (
+        "revised",
+        "A/HRC/61/L.14/Rev.1",
+        "A/HRC/61/L.14",
+    )
+    assert notice.story["anchor"] == "A/HRC/61/L.14", "told in the draft's story"
 
 
 def test_session_page_changes_the_status_of_a_known_draft(tmp_path: Path) -> None:
@@ -67,7 +70,6 @@ def test_session_page_changes_the_status_of_a_known_draft(tmp_path: Path) -> Non
     body = (FIXTURES / "ohchr_res_dec_stat_session51.html").read_bytes()
     store.apply("session", Snapshot(items=()), NOW)  # the session source's own baseline: nothing yet
     result = store.apply("session", Snapshot(items=tuple(session.parse(page(session.url, body)))), NOW)
-    (change,) = [e for e in result.events if e.key == "A/HRC/51/L.9"]
-    assert change.type == "changed"
-    assert change.changes["status"] == (None, "adopted_by_vote")
-    assert change.fields["resolution"] == "A/HRC/RES/51/7"
+    (action,) = [n for n in result.notices if n.story["anchor"] == "A/HRC/51/L.9"]
+    assert action.kind == "action" and action.facts["outcome"] == "adopted_by_vote"
+    assert action.facts["adopted_as"] == "A/HRC/RES/51/7"

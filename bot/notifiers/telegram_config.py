@@ -24,7 +24,6 @@ class TelegramConfig(NotifierConfig):
     commands: bool = True
     burst_threshold: int = 15
     timeout: timedelta = timedelta(seconds=20)
-    max_retries: int = 3
     messages_per_second: float = 25.0
     channel_messages_per_minute: float = 20.0
 
@@ -41,8 +40,8 @@ class TelegramConfig(NotifierConfig):
             )
         if not self.api_base.startswith(("https://", "http://")):
             raise ValueError(f"api_base: expected an http(s) URL, got {shown(self.api_base)}")
-        if self.burst_threshold < 0 or self.max_retries < 0:
-            raise ValueError("burst_threshold and max_retries must not be negative")
+        if self.burst_threshold < 0:
+            raise ValueError("burst_threshold must not be negative")
         if self.messages_per_second <= 0 or self.channel_messages_per_minute <= 0:
             raise ValueError("messages_per_second and channel_messages_per_minute must be positive")
 

@@ -172,7 +172,6 @@ api_base = "{telegram_url}"
 commands = false
 burst_threshold = 0
 timeout = "2s"
-max_retries = 2
 messages_per_second = 1000
 channel_messages_per_minute = 100000
 {email}
