@@ -9,7 +9,7 @@ POLL_FAILURES = Counter("hrcwatch_poll_failures_total", "Failed polls by source"
 ITEMS = Gauge("hrcwatch_items", "Items the source listed in its last healthy poll", ["source"])
 NOTICES = Counter(
     "hrcwatch_notices_total",
-    "Notices queued, by source and what they tell (tabled, action, ..., confirmed, correction, source_failing)",
+    "Notices queued, by source and what they tell (tabled, action, ..., confirmed, correction)",
     ["source", "kind"],
 )
 OUTBOX_PENDING = Gauge("hrcwatch_outbox_pending", "Outbox rows waiting, by channel", ["channel"])

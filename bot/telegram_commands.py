@@ -165,9 +165,12 @@ class Commands:
         if story.title:
             lines.append(Line(short(story.title, 2000)))
         happenings = self.store.happenings(story.id)
+        links: dict[str, str] = {}
         for happening in happenings:
             told = _told(story, happening)
             lines.append(Line(f"{happening.created_at:%d %b %Y} — {told.headline}"))
+            links.update({label: url for label, url in told.links if label not in links})
+        lines.extend(Line(label, href=url) for label, url in links.items())
         if not happenings:
             lines.append(Line("Nothing has happened to it yet that a source reported.", "i"))
         if any(h.kind in ("action", "roll_call") and h.facts.get("yes") is not None for h in happenings):

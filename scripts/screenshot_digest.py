@@ -4,7 +4,7 @@
 
 Writes OUT_DIR/digest.eml (the message as sent), OUT_DIR/digest.html (its HTML part, inline images
 turned into data: URIs so a browser shows them) and, when Chromium is installed (Debian: `apt-get install
-chromium`), OUT_DIR/digest.png at a desktop and OUT_DIR/digest-phone.png at a phone width. The events are
+chromium`), OUT_DIR/digest.png at a desktop and OUT_DIR/digest-phone.png at a phone width. The notices are
 SYNTHETIC, chosen to stress the layout: hostile and 5,000-character titles, a vote with a chart.
 Not part of `make test`.
 """
@@ -27,7 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.email_digest import build_message, digest_id_for, plan_digest
 from bot.vote_picture import vote_png
-from state.model import Event
+from state.happenings import SourceInfo
+from state.model import Notice
+from state.store import Store
+from watchers.base import Item, Snapshot
+from watchers.symbols import document_fields, parse_symbol
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -44,17 +48,15 @@ _PHRASE = "Promotion and protection of all human rights, civil, political, econo
 LONG = ((_PHRASE + "rights, including the right to development. ") * 40)[:5000]  # a 5,000-character title
 
 
-def _event(n: int, kind: str, key: str, fields: dict[str, Any], type_: str = "new", **changes: Any) -> Event:
-    now = datetime.now(UTC)
-    return Event(n, type_, key, kind, "sample", fields, changes, now)  # type: ignore[arg-type]
+def _doc(symbol: str, title: str, **extra: Any) -> Item:
+    parsed = parse_symbol(symbol)
+    assert parsed is not None
+    fields = {**document_fields(parsed), "title": title, "url": f"https://docs.un.org/en/{symbol}", **extra}
+    return Item(parsed.normalised, "document", fields)
 
 
-def _doc(n: int, symbol: str, title: str, **extra: Any) -> Event:
-    fields = {"symbol": symbol, "title": title, "url": f"https://docs.un.org/en/{symbol}", **extra}
-    return _event(n, "document", symbol, fields)
-
-
-def sample_events() -> list[Event]:
+def sample_items() -> list[list[Item]]:
+    """What three polls reported, in order: drafts tabled and revised, a meeting live, then the votes."""
     roll_call = dict.fromkeys(("DEU", "FRA", "GBR", "NLD", "CHL", "MEX", "JPN", "KOR", "CZE", "BEL"), "yes")
     roll_call.update(dict.fromkeys(("CHN", "CUB", "ERI", "VNM", "SDN"), "no"))
     roll_call.update(dict.fromkeys(("IND", "IDN", "BRA", "ZAF", "QAT", "KEN"), "abstain"))
@@ -75,6 +77,7 @@ def sample_events() -> list[Event]:
             "Tallies: 21-15-11 in 2025 -> 23-16-8 now",
             "Moved abstain -> yes: Chile (Latin American and Caribbean)",
         ],
+        "authority": 2,
     }
     rejected = {
         **vote,
@@ -84,54 +87,49 @@ def sample_events() -> list[Event]:
         "outcome": "rejected",
     }
     rejected.update(yes=12, no=25, abstain=10, roll_call={}, since_previous=[], previous_vote={})
+    meeting = {
+        "title": "Interactive dialogue on Myanmar",
+        "start_utc": "2026-03-16T09:00:00+00:00",
+        "live": True,
+        "url": "https://webtv.un.org/en/asset/k1x/k1x2y3z",
+    }
     return [
-        _event(1, "vote", "vote:A/HRC/RES/61/4", vote),
-        _event(2, "vote", "vote:A/HRC/61/L.39", rejected),
-        _doc(
-            3, "A/HRC/61/L.7", HOSTILE, series="L", is_draft=True, session="61", sponsors=["Chile", "Mexico"]
-        ),
-        _doc(4, "A/HRC/61/L.8", LONG.strip(), series="L", is_draft=True, session="61"),
-        _doc(
-            5,
-            "A/HRC/61/L.2/Rev.1",
-            "Safety of journalists",
-            series="L",
-            session="61",
-            family="A/HRC/61/L.2",
-            revision_of="A/HRC/61/L.2",
-        ),
-        _doc(
-            6,
-            "A/HRC/RES/61/3",
-            "The right to food",
-            series="RES",
-            session="61",
-            status="adopted_without_vote",
-        ),
-        _event(
-            7,
-            "meeting",
-            "meeting:1x2y3z",
-            {
-                "title": "Interactive dialogue on Myanmar",
-                "session": "61",
-                "start_utc": "2026-03-16T09:00",
-                "asset_url": "https://webtv.un.org/en/asset/k1x/k1x2y3z",
-            },
-        ),
-        _doc(8, "A/HRC/60/L.5", "Rights of the child", series="L", is_draft=True, session="60"),
-        _event(
-            9,
-            "source",
-            "source:un-feed",
-            {"source": "un-feed", "failures": 3, "error": "read timed out"},
-            "source_failing",
-        ),
+        [
+            _doc("A/HRC/61/L.4", "Situation of human rights in Belarus"),
+            _doc("A/HRC/61/L.7", HOSTILE, sponsors=["Chile", "Mexico"]),
+            _doc("A/HRC/61/L.8", LONG.strip()),
+            _doc("A/HRC/61/L.2", "Safety of journalists"),
+            _doc("A/HRC/60/L.5", "Rights of the child"),
+            Item("meeting:1x2y3z", "meeting", meeting),
+        ],
+        [_doc("A/HRC/61/L.2/Rev.1", "Safety of journalists")],
+        [
+            Item("vote:A/HRC/61/L.4", "vote", vote),
+            Item("vote:A/HRC/61/L.39", "vote", rejected),
+            _doc(
+                "A/HRC/RES/61/3", "Safety of journalists", status="adopted_without_vote", draft="A/HRC/61/L.2"
+            ),
+        ],
     ]
 
 
+def sample_notices() -> list[Notice]:
+    """The sample polls applied to a throwaway store, as the bot would, with a failing source at the end."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "store.sqlite3", channels=("email",))
+        now = datetime.now(UTC)
+        source = SourceInfo("sample", "the OHCHR session page", 1)
+        for items in sample_items():
+            store.apply(source, Snapshot(items=tuple(items), complete=False), now, announce_existing=True)
+        for _ in range(3):
+            store.record_failure("un-feed", now, "timeout", "read timed out")
+        notices = [e.notice for e in store.pending("email", now, limit=1000)]
+        store.close()
+    return notices
+
+
 def sample_message() -> EmailMessage:
-    events = sample_events()
+    events = sample_notices()
     slot = datetime(2026, 4, 3, 8, 0, tzinfo=ZoneInfo("Europe/Zurich"))
     digest = plan_digest(
         events,

@@ -1,4 +1,4 @@
-"""Helpers for the email tests: a real Store in tmp_path, events made through `Store.apply`, a notifier.
+"""Helpers for the email tests: a real Store in tmp_path, notices made through `Store.apply`, a notifier.
 
 Titles and symbols here are SYNTHETIC, shaped like the Council's (SOURCES.md §1).
 """
@@ -14,13 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import AppConfig, HttpConfig, ScheduleConfig, StoreConfig
-from bot.delivery import DrainReport, drain_channel
+from bot.delivery import Drainer, DrainReport
 from bot.notifiers.email import EmailNotifier
 from bot.notifiers.email_config import EmailConfig
 from bot.runtime import Runtime
+from state.happenings import SourceInfo
+from state.model import Notice
 from state.store import Store
 from tests.smtp_fixtures import PASSWORD, USERNAME, SmtpServer
 from watchers.base import Item, Snapshot
+from watchers.symbols import document_fields, parse_symbol
 
 PASSWORD_ENV = "HRCWATCH_TEST_SMTP_PASSWORD"
 SENDER = "HRC Watch <digest@hrcwatch.test>"
@@ -72,43 +75,28 @@ def make_notifier(
     return EmailNotifier(email_config(server, **overrides), Runtime(app, store))
 
 
+def _document(symbol: str, **fields: Any) -> Item:
+    parsed = parse_symbol(symbol)
+    assert parsed is not None
+    return Item(parsed.normalised, "document", {**document_fields(parsed), **fields})
+
+
 def draft(n: int, title: str, session: int = 61, **fields: Any) -> Item:
     symbol = f"A/HRC/{session}/L.{n}"
-    base = {"symbol": symbol, "family": symbol, "series": "L", "session": str(session), "is_draft": True}
-    base["title"] = title
-    base["url"] = f"https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
-    return Item(symbol, "document", {**base, **fields})
+    url = f"https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
+    return _document(symbol, title=title, url=url, **fields)
 
 
 def revision(n: int, rev: int, title: str, session: int = 61) -> Item:
-    family = f"A/HRC/{session}/L.{n}"
-    symbol = f"{family}/Rev.{rev}"
-    previous = family if rev == 1 else f"{family}/Rev.{rev - 1}"
-    fields = {
-        "symbol": symbol,
-        "family": family,
-        "series": "L",
-        "session": str(session),
-        "is_draft": True,
-        "title": title,
-        "revision": rev,
-        "revision_of": previous,
-    }
-    return Item(symbol, "document", fields)
+    return _document(f"A/HRC/{session}/L.{n}/Rev.{rev}", title=title)
 
 
-def adopted(n: int, title: str, session: int = 61) -> Item:
-    symbol = f"A/HRC/RES/{session}/{n}"
-    fields = {
-        "symbol": symbol,
-        "family": symbol,
-        "series": "RES",
-        "session": str(session),
-        "is_draft": False,
-        "title": title,
-        "status": "adopted_without_vote",
-    }
-    return Item(symbol, "document", fields)
+def adopted(n: int, title: str, session: int = 61, draft_n: int | None = None) -> Item:
+    """An adopted text as an OHCHR session page lists it: with its status and, if given, its draft."""
+    draft_symbol = f"A/HRC/{session}/L.{draft_n}" if draft_n else None
+    return _document(
+        f"A/HRC/RES/{session}/{n}", title=title, status="adopted_without_vote", draft=draft_symbol
+    )
 
 
 def vote(draft_n: int, title: str, yes: int, no: int, abstain: int, session: int = 61) -> Item:
@@ -131,20 +119,26 @@ def vote(draft_n: int, title: str, yes: int, no: int, abstain: int, session: int
     return Item(f"vote:{draft_symbol}", "vote", fields)
 
 
-def meeting(asset: str, title: str, session: int = 61) -> Item:
-    fields = {"title": title, "start_utc": "2026-03-16T09:00", "session": str(session), "live": False}
+def meeting(asset: str, title: str) -> Item:
+    fields = {"title": title, "start_utc": "2026-03-16T09:00:00+00:00", "live": True}
     return Item(f"meeting:{asset}", "meeting", fields)
 
 
-def add_events(store: Store, items: list[Item], source: str = "synthetic") -> None:
-    """Additive snapshots announced in full (`announce_existing`): every item is a "new" event."""
+def add_notices(store: Store, items: list[Item], source: str = "synthetic") -> None:
+    """Additive snapshots announced in full (`announce_existing`): every happening is a notice."""
+    info = SourceInfo(source, "the synthetic page", 1)
     store.apply(
-        source, Snapshot(items=tuple(items), complete=False), datetime.now(GENEVA), announce_existing=True
+        info, Snapshot(items=tuple(items), complete=False), datetime.now(GENEVA), announce_existing=True
     )
 
 
+def queued(store: Store) -> list[Notice]:
+    """Every notice waiting for the email channel, in order."""
+    return [e.notice for e in store.pending("email", datetime.now(GENEVA) + timedelta(days=3), limit=10_000)]
+
+
 async def drain(notifier: EmailNotifier, now: datetime) -> DrainReport:
-    return await drain_channel(notifier.runtime.store, notifier, now)
+    return await Drainer(notifier.runtime.store, notifier).drain(now)
 
 
 def pending(store: Store) -> int:

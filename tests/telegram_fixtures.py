@@ -61,7 +61,9 @@ class Setup:
     runtime: Runtime
     notifier: TelegramNotifier
 
-    def apply(self, items: Sequence[Item], source: str = "drafts", authority: int = 1, label: str = "") -> None:
+    def apply(
+        self, items: Sequence[Item], source: str = "drafts", authority: int = 1, label: str = ""
+    ) -> None:
         """Items as one poll of `source` saw them; a first poll announces them (announce_existing)."""
         now = datetime(2026, 6, 1, tzinfo=UTC) + timedelta(minutes=next(_clock))
         info = SourceInfo(source, label or f"the {source} page", authority)

@@ -21,7 +21,7 @@ from tests.email_support import (
     BOB,
     GENEVA,
     MORNING,
-    add_events,
+    add_notices,
     draft,
     drain,
     geneva,
@@ -47,14 +47,14 @@ def symbols_in(msg: EmailMessage) -> list[str]:
 
 async def test_digest_waits_for_its_hour_and_goes_once(notifier: EmailNotifier, smtp_server: SmtpServer):
     store = notifier.runtime.store
-    add_events(store, [draft(1, "The right to food"), draft(2, "Safety of journalists")])
+    add_notices(store, [draft(1, "The right to food"), draft(2, "Safety of journalists")])
     report = await drain(notifier, MORNING)
     assert report.sent == 2 and report.error == ""
     [msg] = smtp_server.handler.messages_to(ALICE)
     assert symbols_in(msg) == ["A/HRC/61/L.1", "A/HRC/61/L.2"]
     assert "2 new drafts" in msg["Subject"]
 
-    add_events(store, [draft(3, "Rights of the child")])
+    add_notices(store, [draft(3, "Rights of the child")])
     for later in (geneva(1, 12), geneva(1, 23, 59), geneva(2, 7, 59)):
         report = await drain(notifier, later)
         assert report.sent == 0 and pending(store) == 1, f"not due at {later}"
@@ -83,9 +83,11 @@ async def test_a_backlog_larger_than_one_batch_goes_out_in_consecutive_digests(
 ):
     monkeypatch.setattr("bot.notifiers.email.DRAIN_BATCH", 3)
     store = notifier.runtime.store
-    add_events(store, [draft(n, f"Draft number {n}") for n in range(1, 6)])
+    add_notices(store, [draft(n, f"Draft number {n}") for n in range(1, 6)])
     monkeypatch.setattr(
-        store, "pending", lambda channel, now, limit=3: type(store).pending(store, channel, now, 3)
+        store,
+        "pending",
+        lambda channel, now, limit=3, skip=(): type(store).pending(store, channel, now, 3, skip),
     )
     assert (await drain(notifier, MORNING)).sent == 5, "the drainer goes on batch after batch"
     assert (await drain(notifier, MORNING + timedelta(minutes=1))).sent == 0
@@ -110,12 +112,12 @@ async def test_digest_survives_an_outage_and_arrives_once_with_every_event(
     store = notifier.runtime.store
     live = notifier.config
     notifier.config = dataclasses.replace(live, port=free_port())  # nothing listens: the server is down
-    add_events(store, [draft(n, f"Draft number {n}") for n in range(1, 6)])
+    add_notices(store, [draft(n, f"Draft number {n}") for n in range(1, 6)])
     for minutes in (0, 5):
         report = await drain(notifier, MORNING + timedelta(minutes=minutes))
         assert "connection refused" in report.error and report.sent == 0
     assert pending(store) == 5 and smtp_server.handler.received == []
-    add_events(store, [draft(6, "Arrived during the outage")])
+    add_notices(store, [draft(6, "Arrived during the outage")])
 
     notifier.config = live  # the server is back
     report = await drain(notifier, MORNING + timedelta(minutes=30))
@@ -137,14 +139,14 @@ async def test_temporary_refusal_retries_only_the_missing_recipient(
 ):
     notifier = make_notifier(tmp_path, smtp_server, monkeypatch, recipients=(ALICE, BOB))
     store = notifier.runtime.store
-    add_events(store, [draft(1, "The right to food"), draft(2, "Safety of journalists")])
+    add_notices(store, [draft(1, "The right to food"), draft(2, "Safety of journalists")])
     smtp_server.handler.fail("rcpt", "451 4.2.1 Mailbox busy", recipient=BOB)
     report = await drain(notifier, MORNING)
     assert "451" in report.error and BOB in report.error and report.sent == 0
     assert len(smtp_server.handler.messages_to(ALICE)) == 1 and smtp_server.handler.messages_to(BOB) == []
     assert pending(store) == 2, "not marked sent until every recipient accepted"
 
-    add_events(store, [draft(3, "Rights of the child")])
+    add_notices(store, [draft(3, "Rights of the child")])
     report = await drain(notifier, MORNING + timedelta(minutes=10))
     assert report.sent == 2 and report.error == ""
     [alice], [bob] = smtp_server.handler.messages_to(ALICE), smtp_server.handler.messages_to(BOB)
@@ -157,7 +159,7 @@ async def test_permanent_refusal_does_not_hold_up_the_others(
     tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ):
     notifier = make_notifier(tmp_path, smtp_server, monkeypatch, recipients=(BOB, ALICE))
-    add_events(notifier.runtime.store, [draft(1, "The right to food")])
+    add_notices(notifier.runtime.store, [draft(1, "The right to food")])
     smtp_server.handler.fail("rcpt", "550 5.1.1 No such user", recipient=BOB)
     with caplog.at_level(logging.ERROR, logger="hrcwatch.email"):
         report = await drain(notifier, MORNING)
@@ -169,7 +171,7 @@ async def test_permanent_refusal_does_not_hold_up_the_others(
 async def test_dropped_connection_and_refused_auth_are_retried(
     notifier: EmailNotifier, smtp_server: SmtpServer
 ):
-    add_events(notifier.runtime.store, [draft(1, "The right to food")])
+    add_notices(notifier.runtime.store, [draft(1, "The right to food")])
     smtp_server.handler.fail("data", drop=True)
     assert "closed the connection" in (await drain(notifier, MORNING)).error
     smtp_server.handler.fail("auth", times=2)
@@ -183,8 +185,8 @@ async def test_vote_chart_travels_inline(notifier: EmailNotifier, smtp_server: S
     item = vote(4, "Situation of human rights in Belarus", 23, 16, 8)
     roll_call = {"DEU": "yes", "FRA": "yes", "CHN": "no", "IND": "abstain", "BRA": "abstain"}
     item = dataclasses.replace(item, fields={**item.fields, "roll_call": roll_call})
-    add_events(notifier.runtime.store, [item])
-    assert (await drain(notifier, MORNING)).sent == 1
+    add_notices(notifier.runtime.store, [item])
+    assert (await drain(notifier, MORNING)).sent == 2, "the vote and its roll-call, in one digest"
     [msg] = smtp_server.handler.messages_to(ALICE)
     images = [p for p in msg.walk() if p.get_content_type() == "image/png"]
     assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG")
@@ -211,8 +213,8 @@ async def test_hourly_digests_on_action_days(
     tomorrow = MORNING.date().isoformat()
     notifier = make_notifier(tmp_path, smtp_server, monkeypatch, action_days=(tomorrow,))
     store = notifier.runtime.store
-    add_events(store, [draft(1, "The right to food")])
+    add_notices(store, [draft(1, "The right to food")])
     assert (await drain(notifier, MORNING)).sent == 1
-    add_events(store, [draft(2, "Safety of journalists")])
+    add_notices(store, [draft(2, "Safety of journalists")])
     assert (await drain(notifier, MORNING + timedelta(minutes=20))).sent == 0
     assert (await drain(notifier, MORNING + timedelta(minutes=31))).sent == 1

@@ -11,9 +11,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from bot.email_digest import build_message, digest_id_for, one_line, plan_digest
-from state.model import Event
+from state.model import Notice
 from state.store import Store
-from tests.email_support import MORNING, add_events, adopted, draft, meeting, revision, vote
+from tests.email_support import MORNING, add_notices, adopted, draft, meeting, queued, revision, vote
 from watchers.base import Item
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,13 +22,13 @@ HOSTILE = '<b>bold</b> &amp; </a><script>alert("x")</script> Rights & "quotes"'
 LONG_TITLE = " ".join(f"word{i:04d}" for i in range(556))[:5000]
 
 
-def events_of(tmp_path: Path, items: list[Item]) -> list[Event]:
+def notices_of(tmp_path: Path, items: list[Item]) -> list[Notice]:
     store = Store(tmp_path / "store.sqlite3", channels=("email",))
-    add_events(store, items)
-    return sorted(store.events(limit=1000), key=lambda e: e.id)
+    add_notices(store, items)
+    return queued(store)
 
 
-def wire(events: list[Event], recipient: str = "alice@example.org", **kwargs: object) -> EmailMessage:
+def wire(events: list[Notice], recipient: str = "alice@example.org", **kwargs: object) -> EmailMessage:
     """Builds the message, serialises it as smtplib would, and parses what a mail client would see."""
     digest = plan_digest(
         events, digest_id=digest_id_for(e.id for e in events), slot=MORNING, domain="hrcwatch.test", **kwargs
@@ -47,46 +47,51 @@ def bodies(msg: EmailMessage) -> tuple[str, str]:
     return text.get_content(), markup.get_content()
 
 
-def test_grouped_by_session_then_kind_in_the_asked_order(tmp_path: Path):
+def test_one_block_per_story_its_happenings_in_order_grouped_by_session(tmp_path: Path):
     items = [
         meeting("m1", "Interactive dialogue on Myanmar"),
-        adopted(3, "The right to food"),
+        draft(2, "Safety of journalists"),
         revision(2, 1, "Safety of journalists"),
         draft(7, "Human rights defenders"),
         draft(5, "Rights of the child", session=60),
         vote(4, "Situation of human rights in Belarus", 23, 16, 8),
     ]
-    msg = wire(events_of(tmp_path, items))
+    store = Store(tmp_path / "store.sqlite3", channels=("email",))
+    add_notices(store, items)
+    add_notices(store, [adopted(3, "Safety of journalists", draft_n=2)], source="session-page")
+    msg = wire(queued(store))
     assert msg.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
     text, markup = bodies(msg)
     order = [
         "== HRC session 61 ==",
-        "-- Votes --",
-        "A/HRC/61/L.4 adopted (23-16-8)",
-        "-- New drafts --",
-        "New draft A/HRC/61/L.7",
-        "-- Revisions --",
-        "A/HRC/61/L.2 revised: Rev.1",
-        "-- Adopted texts --",
-        "A/HRC/RES/61/3 adopted without a vote",
-        "-- Meetings --",
-        "Meeting: Interactive dialogue on Myanmar",
+        "* A/HRC/61/L.2: Safety of journalists",
+        "  - New draft A/HRC/61/L.2",
+        "  - A/HRC/61/L.2 revised: Rev.1",
+        "  - A/HRC/61/L.2 adopted without a vote",
+        "    Adopted as resolution A/HRC/RES/61/3",
+        "* A/HRC/61/L.7: Human rights defenders",
+        "* A/HRC/61/L.4: Situation of human rights in Belarus",
+        "  - A/HRC/61/L.4 adopted by a recorded vote: 23-16-8",
         "== HRC session 60 ==",
-        "New draft A/HRC/60/L.5",
+        "  - New draft A/HRC/60/L.5",
+        "== Not tied to a session ==",
+        "* Interactive dialogue on Myanmar",
+        "  - Live now: Interactive dialogue on Myanmar",
     ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
-    html_order = ["HRC session 61", "Votes (1)", "New drafts (1)", "Revisions (1)", "Adopted texts (1)"]
-    html_positions = [markup.index(marker) for marker in [*html_order, "Meetings (1)", "HRC session 60"]]
+    assert text.count("Safety of journalists") == 1, "the story's title once, not under every happening"
+    html_order = ["HRC session 61", "A/HRC/61/L.2", "A/HRC/61/L.2 revised: Rev.1", "HRC session 60"]
+    html_positions = [markup.index(marker) for marker in html_order]
     assert html_positions == sorted(html_positions)
     subject = msg["Subject"]
-    assert "1 vote, 2 new drafts, 1 revision, 1 adopted text, 1 meeting" in subject
+    assert "1 vote, 3 new drafts, 1 revision, 1 action, 1 live meeting" in subject
     assert f"{MORNING.day} {MORNING:%b %Y}" in subject
 
 
 def test_headers_per_recipient(tmp_path: Path):
-    events = events_of(tmp_path, [draft(1, "The right to food")])
+    events = notices_of(tmp_path, [draft(1, "The right to food")])
     alice, bob = wire(events, "alice@example.org"), wire(events, "Bob <bob@example.org>")
     assert alice["To"] == "alice@example.org" and bob["To"].addresses[0].addr_spec == "bob@example.org"
     # A long List-Unsubscribe is folded onto its own line: unfolded, it may start with a space.
@@ -101,7 +106,7 @@ def test_headers_per_recipient(tmp_path: Path):
 
 def test_hostile_titles_arrive_intact_and_escaped(tmp_path: Path):
     items = [draft(1, HOSTILE), draft(2, LONG_TITLE), vote(3, HOSTILE, 30, 10, 7)]
-    msg = wire(events_of(tmp_path, items))
+    msg = wire(notices_of(tmp_path, items))
     text, markup = bodies(msg)
     assert HOSTILE in text, "the plain-text part shows the title as scraped"
     assert LONG_TITLE in text and len(LONG_TITLE) == 5000
@@ -114,13 +119,10 @@ def test_hostile_titles_arrive_intact_and_escaped(tmp_path: Path):
 
 
 def test_crlf_in_a_subject_cannot_inject_a_header(tmp_path: Path):
-    sneaky = "A/HRC/61/L.9\r\nBcc: victim@evil.test\r\nX-Injected: yes"
-    item = Item(
-        "A/HRC/61/L.9",
-        "document",
-        {"symbol": sneaky, "series": "L", "is_draft": True, "session": "61\r\nX-Session: 1", "title": "T"},
-    )
-    msg = wire(events_of(tmp_path, [item]))
+    sneaky = "the right to food\r\nBcc: victim@evil.test\r\nX-Injected: yes"
+    fields = {"title": sneaky, "yes": 30, "no": 2, "abstain": 15, "checks": {"session": "61\r\nX-Session: 1"}}
+    item = Item("vote:title:61:the right to food", "vote", fields)
+    msg = wire(notices_of(tmp_path, [item]))
     assert msg["Bcc"] is None and msg["X-Injected"] is None and msg["X-Session"] is None
     assert "\n" not in msg["Subject"] and "\r" not in msg["Subject"]
     assert "Bcc: victim@evil.test" in msg["Subject"], "kept as text on one line"
@@ -132,9 +134,9 @@ def test_crlf_in_a_subject_cannot_inject_a_header(tmp_path: Path):
 
 def test_lone_surrogate_does_not_sink_the_digest(tmp_path: Path):
     # SQLite refuses lone surrogates, so this event is built by hand: the renderer must not fail anyway.
-    [event] = events_of(tmp_path, [draft(1, "placeholder")])
-    broken = dataclasses.replace(event, fields={**event.fields, "title": "Broken \ud800 title"})
-    msg = wire([broken])
+    [notice] = notices_of(tmp_path, [draft(1, "placeholder")])
+    facts = {**notice.facts, "title": "Broken \ud800 title"}
+    msg = wire([dataclasses.replace(notice, payload={**notice.payload, "facts": facts})])
     text, markup = bodies(msg)
     assert "Broken ? title" in text and "Broken ? title" in markup
 
@@ -146,10 +148,10 @@ def test_subject_is_one_bounded_line():
 
 def test_operator_notes_at_the_end_or_left_out(tmp_path: Path):
     store = Store(tmp_path / "store.sqlite3", channels=("email",))
-    add_events(store, [draft(1, "The right to food")])
+    add_notices(store, [draft(1, "The right to food")])
     for _ in range(3):
         store.record_failure("un-feed", MORNING, "timeout", "read timed out")
-    events = sorted(store.events(limit=100), key=lambda e: e.id)
+    events = queued(store)
     assert any(e.for_operators for e in events)
     text, markup = bodies(wire(events))
     assert text.index("== Operator notes ==") > text.index("New draft A/HRC/61/L.1")
@@ -167,7 +169,7 @@ def test_empty_digest_says_nothing_new():
 
 def test_vote_without_roll_call_gets_a_tally_bar_not_a_chart(tmp_path: Path):
     png = b"\x89PNG\r\n\x1a\n"
-    msg = wire(events_of(tmp_path, [vote(4, "Belarus", 23, 16, 8)]), vote_chart=lambda event: png)
+    msg = wire(notices_of(tmp_path, [vote(4, "Belarus", 23, 16, 8)]), vote_chart=lambda event: png)
     assert not any(p.get_content_type() == "image/png" for p in msg.walk())
     _, markup = bodies(msg)
     assert "background:#2e8b57" in markup and "23</span> in favour" in markup
@@ -184,7 +186,7 @@ def test_vote_chart_is_inline_when_given(tmp_path: Path):
         ],
         "roll_call": {"DEU": "yes", "CHN": "no"},
     }
-    events = events_of(tmp_path, [Item(item.key, item.kind, {**item.fields, **since})])
+    events = notices_of(tmp_path, [Item(item.key, item.kind, {**item.fields, **since})])
     msg = wire(events, vote_chart=lambda event: png)
     [text_part, related] = list(msg.iter_parts())
     assert related.get_content_type() == "multipart/related"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_telegram import Request, parse_html
-from tests.telegram_fixtures import ADMIN, STRANGER, FakeControls, Setup, draft, telegram_setup
+from tests.telegram_fixtures import ADMIN, STRANGER, FakeControls, Setup, document, draft, telegram_setup
 from watchers.base import Item
 
 USER = 5150
@@ -44,11 +44,7 @@ def seed(s: Setup) -> None:
                 1, "Situation of human rights in Belarus", status="adopted_by_vote", sponsors=["Lithuania"]
             ),
             draft(2, "The right to food <&>", pdf_url="https://documents.un.org/L.2.pdf"),
-            Item(
-                "A/HRC/61/L.2/Rev.1",
-                "document",
-                {"symbol": "A/HRC/61/L.2/Rev.1", "family": "A/HRC/61/L.2", "title": "The right to food <&>"},
-            ),
+            document("A/HRC/61/L.2/Rev.1", title="The right to food <&>"),
             draft(3, "Safety of journalists", session=60),
         ]
     )
@@ -70,13 +66,18 @@ async def test_subscriber_commands_answer_from_the_store(
         assert "/status" in said(await ask(s, "/help", user=ADMIN))
 
         latest = said(await ask(s, "/latest 2"))
-        assert "A/HRC/RES/61/5 adopted (20-7-20)" in latest
-        assert "A/HRC/60/L.3" in latest and "A/HRC/61/L.1" not in latest
+        assert "A/HRC/61/L.5 adopted by a recorded vote: 20-7-20" in latest
+        assert "How each member voted on A/HRC/RES/61/5 (20-7-20)" in latest
+        assert "A/HRC/60/L.3" not in latest, "the two newest only"
 
-        doc = said(await ask(s, "/doc a/hrc/61/l.2"))
-        assert "The right to food <&>" in doc
-        assert "Other versions: A/HRC/61/L.2/Rev.1" in doc
-        assert "PDF: " not in doc and "PDF" in doc
+        doc = said(await ask(s, "/doc a/hrc/61/l.2/rev.1")).splitlines()
+        assert doc[:4] == [
+            "A/HRC/61/L.2",
+            "The right to food <&>",
+            "01 Jun 2026 — New draft A/HRC/61/L.2",
+            "01 Jun 2026 — A/HRC/61/L.2 revised: Rev.1",
+        ], "a version finds its draft's story, told in order"
+        assert "PDF" in doc and not any(line.startswith("PDF: ") for line in doc), "a link, not a raw URL"
         assert "has not been seen" in said(await ask(s, "/doc A/HRC/61/L.99"))
         assert "for example" in said(await ask(s, "/doc nonsense"))
 
@@ -87,7 +88,7 @@ async def test_subscriber_commands_answer_from_the_store(
 
         session = said(await ask(s, "/session 61"))
         assert "Session 61: 3 drafts" in session
-        assert "A/HRC/61/L.1 — Situation of human rights in Belarus (adopted by vote)" in session
+        assert "A/HRC/61/L.1 — Situation of human rights in Belarus (adopted by a recorded vote)" in session
         assert "A/HRC/60/L.3" not in session
 
 
@@ -124,7 +125,7 @@ async def test_operator_commands_refused_to_strangers(
         assert (
             "drafts: ok, 4 items" in status
             and "votes: ok, 1 item," in status
-            and "telegram: 0 sent, 5 pending" in status
+            and "telegram: 0 sent, 6 pending" in status
         )
         assert "Source drafts paused" in said(await ask(s, "/pause drafts", user=ADMIN))
         assert "Source drafts resumed" in said(await ask(s, "/resume drafts", user=ADMIN))

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.happening_text import HappeningText
-from bot.telegram_format import Line, burst_summary, text_lines, split, utf16_len
+from bot.telegram_format import Line, burst_summary, split, text_lines, utf16_len
 from tests.fake_telegram import parse_html
 
 styles = st.sampled_from(["", "b", "i"])
@@ -30,9 +30,9 @@ def test_utf16_counts_astral_characters_twice() -> None:
 
 
 def test_hostile_text_is_escaped() -> None:
-    html = split(text_lines(HappeningText('<b>&amp;</a>"', ("</a>",), (("PDF", 'https://x.org/?a=1&b="2"'),))))[
-        0
-    ].html
+    html = split(
+        text_lines(HappeningText('<b>&amp;</a>"', ("</a>",), (("PDF", 'https://x.org/?a=1&b="2"'),)))
+    )[0].html
     assert html == (
         '<b>&lt;b&gt;&amp;amp;&lt;/a&gt;"</b>\n&lt;/a&gt;\n'
         '<a href="https://x.org/?a=1&amp;b=&quot;2&quot;">PDF</a>'
