@@ -24,7 +24,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
-from bot.happening_text import HappeningText, as_plain_text, describe
+from bot.happening_text import HappeningText, as_plain_text, as_post, describe
 from state.model import Notice
 from watchers.symbols import parse_symbol
 
@@ -212,11 +212,20 @@ def plan_digest(
     operator_notes: bool = True,
     vote_chart: VoteChart | None = None,
 ) -> Digest:
-    """Tells each notice; operator notices become notes (or are left out)."""
+    """Tells each notice; operator notices become notes (or are left out). A happening confirmed within
+    the same digest is told once, as confirmed."""
     items: list[DigestItem] = []
     notes: list[HappeningText] = []
+    confirmed = {n.happening_id: n for n in notices if n.type == "confirmed"}
+    told = {n.happening_id for n in notices if n.type == "happening"}
     for notice in notices:
-        text = describe(notice)
+        if notice.type == "confirmed" and notice.happening_id in told:
+            continue
+        text = (
+            as_post(confirmed[notice.happening_id])
+            if notice.happening_id in confirmed and notice.type == "happening"
+            else describe(notice)
+        )
         if notice.for_operators:
             if operator_notes:
                 notes.append(text)

@@ -271,14 +271,24 @@ def _operator(notice: Notice) -> HappeningText:
     )
 
 
+def as_post(notice: Notice) -> HappeningText:
+    """The happening's post as it stands now: what a confirmation edits the first post into."""
+    label = str(notice.payload.get("source_label") or notice.source)
+    return tell(notice.kind, notice.story, notice.facts, label, bool(notice.payload.get("official")))
+
+
 def describe(notice: Notice) -> HappeningText:
-    """A notice in words: a happening (as first told, or as confirmed), a correction, an operator note."""
+    """A notice in words: a happening, a confirmation of one ("Confirmed by ...: headline", then the
+    post as it now stands), a correction, an operator note."""
     if notice.for_operators:
         return _operator(notice)
     if notice.type == "correction":
         return _correction(notice)
-    label = str(notice.payload.get("source_label") or notice.source)
-    return tell(notice.kind, notice.story, notice.facts, label, bool(notice.payload.get("official")))
+    post = as_post(notice)
+    if notice.type == "confirmed":
+        headline = short(f"Confirmed by {notice.payload.get('confirmed_by')}: {post.headline}")
+        return HappeningText(headline, post.lines, post.links)
+    return post
 
 
 def as_plain_text(text: HappeningText) -> str:

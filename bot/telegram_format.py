@@ -100,10 +100,19 @@ def _head(text: str, limit: int) -> tuple[str, str]:
     return text[:end], text[end:].lstrip(" ")
 
 
-def split(lines: Iterable[Line], limit: int = MESSAGE_LIMIT, first_limit: int | None = None) -> list[Chunk]:
+CONTINUED = Line("(continued)", "i")
+
+
+def split(
+    lines: Iterable[Line],
+    limit: int = MESSAGE_LIMIT,
+    first_limit: int | None = None,
+    continued: Line | None = None,
+) -> list[Chunk]:
     """Packs lines into as few chunks as fit; only a line longer than a whole message is cut.
 
-    `first_limit` makes the first chunk smaller (a photo caption) than the rest.
+    `first_limit` makes the first chunk smaller (a photo caption) than the rest; `continued` opens every
+    chunk after the first, so a reader of the channel sees that a message goes on from the one above.
     """
     chunks: list[Chunk] = []
     current: list[Line] = []
@@ -119,7 +128,7 @@ def split(lines: Iterable[Line], limit: int = MESSAGE_LIMIT, first_limit: int | 
             used += separator + line.cost
         elif current and (line.cost <= limit or room < _MIN_HEAD):
             chunks.append(Chunk(tuple(current)))
-            current, used = [], 0
+            current, used = ([continued], continued.cost) if continued else ([], 0)
             pending.appendleft(line)
         else:
             plain = Line(line.plain(), line.style) if line.href else line

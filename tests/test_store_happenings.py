@@ -53,7 +53,10 @@ def test_each_happening_of_a_session_end_is_told_once_in_the_councils_words(stor
     assert press == [("happening", "A/HRC/61/L.2 adopted by a recorded vote: 28-17-1")]
     assert ohchr == [
         ("happening", "A/HRC/61/L.20/Rev.1 adopted without a vote"),
-        ("confirmed", "A/HRC/61/L.2 adopted by a recorded vote: 28-17-1"),
+        (
+            "confirmed",
+            "Confirmed by the OHCHR session page: A/HRC/61/L.2 adopted by a recorded vote: 28-17-1",
+        ),
         ("happening", "A/HRC/61/L.21 withdrawn"),
     ], "the official page confirms the vote the press told, and adds the two other actions"
     assert roll_call == [("happening", "How each member voted on A/HRC/RES/61/6 (28-17-1)")]

@@ -48,7 +48,9 @@ async def test_hostile_titles_arrive_escaped_and_intact(
         for title in HOSTILE:
             assert any(title in text.split("\n") for text in texts), title
         assert len(sent) >= len(HOSTILE) + 2  # the long title took more than one message
-        joined = "".join("".join(t.split()) for t in texts[len(HOSTILE) :])
+        continued = [t.split("\n", 1) for t in texts[len(HOSTILE) + 1 :]]
+        assert all(head == "(continued)" for head, _ in continued), "a split post says it goes on"
+        joined = "".join("".join(t.split()) for t in [texts[len(HOSTILE)], *(rest for _, rest in continued)])
         assert "".join(long_title.split()) in joined
         assert all(len(t.encode("utf-16-le")) // 2 <= 4096 for t in texts)
         assert [state for state, _ in outbox(s.store)] == ["sent"] * len(titles)

@@ -44,13 +44,14 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from bot.happening_text import HappeningText, describe
+from bot.happening_text import HappeningText, as_post, describe
 from bot.notifiers.base import Ack, DeliveryError, Notifier
 from bot.notifiers.registry import register
 from bot.notifiers.telegram_config import TelegramConfig
 from bot.telegram_commands import install
 from bot.telegram_format import (
     CAPTION_LIMIT,
+    CONTINUED,
     MESSAGE_LIMIT,
     Chunk,
     Line,
@@ -281,8 +282,8 @@ class TelegramNotifier(Notifier):
         lines = text_lines(text or describe(notice))
         photo = vote_png(notice)
         if photo is None:
-            return [Part(chunk) for chunk in split(lines)]
-        chunks = split(lines, MESSAGE_LIMIT, first_limit=CAPTION_LIMIT)
+            return [Part(chunk) for chunk in split(lines, continued=CONTINUED)]
+        chunks = split(lines, MESSAGE_LIMIT, first_limit=CAPTION_LIMIT, continued=CONTINUED)
         return [Part(chunks[0], photo), *(Part(chunk) for chunk in chunks[1:])]
 
     # -- delivery ----------------------------------------------------------------------------------
@@ -324,8 +325,7 @@ class TelegramNotifier(Notifier):
             edited = await self._edit(bot, notice)
             if edited is not None:
                 return edited
-            text = describe(notice)
-            short = HappeningText(f"Confirmed by {notice.payload.get('confirmed_by')}: {text.headline}")
+            short = HappeningText(describe(notice).headline)
             return await self._send_parts(
                 bot, entry.id, self.config.channel, self.parts_of_text(short), self._thread(notice)
             )
@@ -342,7 +342,7 @@ class TelegramNotifier(Notifier):
         if post is None or post.startswith(SUMMARY):
             return None
         message_id = int(post)
-        lines = text_lines(describe(notice))
+        lines = text_lines(as_post(notice))
         photo = wants_picture(notice)
         chunk = split(lines, MESSAGE_LIMIT, first_limit=CAPTION_LIMIT if photo else None)[0]
         chat = self.config.channel

@@ -242,7 +242,15 @@ def headline(text: str) -> str:
 
 
 def telegram_headlines(peer: TelegramThread) -> list[str]:
-    return [headline(parse_html(r.text)) for r in peer.sent(CHANNEL)]
+    """The first line of each channel post: continuations of a split post and confirmations aside."""
+    lines = [headline(parse_html(r.text)) for r in peer.sent(CHANNEL)]
+    return [line for line in lines if line != "(continued)" and not line.startswith("Confirmed by ")]
+
+
+def edits(peer: TelegramThread) -> int:
+    """Confirmations told on Telegram: edits, or the short replies that replace a refused edit."""
+    replies = sum(1 for r in peer.sent(CHANNEL) if parse_html(r.text).startswith("Confirmed by "))
+    return len(peer.fake.edits(CHANNEL)) + replies
 
 
 def console_headlines(path: Path) -> list[str]:
@@ -253,11 +261,13 @@ def console_headlines(path: Path) -> list[str]:
 
 
 def digest_headlines(message: EmailMessage) -> list[str]:
-    """The "* headline" lines of a digest's plain-text part, operator notes excluded."""
+    """The "  - headline" lines of a digest's plain-text part (one per happening of a story), operator
+    notes and confirmations excluded (a digest folds a confirmation into the post it confirms)."""
     part = message.get_body(("plain",))
     text = part.get_content() if part is not None else ""
     text = text.split("== Operator notes ==", 1)[0]
-    return [line[2:] for line in text.splitlines() if line.startswith("* ")]
+    lines = [line[4:] for line in text.splitlines() if line.startswith("  - ")]
+    return [line for line in lines if not line.startswith("Confirmed by ")]
 
 
 def email_headlines(smtp: SmtpThread) -> list[str]:
@@ -311,9 +321,14 @@ class Soak:
                 finally:
                     if bot.alive():  # a failed run leaves no bot behind
                         bot.stop(signal.SIGKILL)
+                console = console_headlines(o.workdir / "alerts.txt")
                 result = {
-                    "console": compare(expected(self.steps), console_headlines(o.workdir / "alerts.txt")),
+                    "console": compare(expected(self.steps, confirmations=True), console),
                     "telegram": compare(expected(self.steps), telegram_headlines(telegram)),
+                    "telegram edits": compare(
+                        Counter({"confirmed": sum(len(s.confirms) for s in self.steps)}),
+                        ["confirmed"] * edits(telegram),
+                    ),
                 }
                 if o.email:
                     result["email"] = compare(expected(self.steps), email_headlines(smtp))

@@ -68,11 +68,13 @@ SOURCES: tuple[Source, ...] = (
 
 @dataclass(frozen=True)
 class Step:
-    """The pages (source name -> body) at one moment and the headlines this moment should produce."""
+    """The pages (source name -> body) at one moment, the headlines of the posts this moment should
+    produce (one per happening), and of the confirmations (an edit of an earlier post on Telegram)."""
 
     label: str
     pages: dict[str, str]
     expect: tuple[str, ...] = ()
+    confirms: tuple[str, ...] = ()
 
     def changed(self, previous: Step | None) -> list[str]:
         """The sources whose page differs from the previous step's."""
@@ -339,12 +341,7 @@ def timeline(rounds: int = 1) -> list[Step]:
             Step(
                 f"round {r + 1}: drafts {voted.symbol}, {revised.symbol}, {withdrawn.symbol} tabled",
                 state.pages(),
-                (
-                    f"New draft {voted.symbol}",
-                    f"New draft {revised.symbol}",
-                    f"New draft {withdrawn.symbol}",
-                    f"Meeting: {meeting.title}",
-                ),
+                (f"New draft {voted.symbol}", f"New draft {revised.symbol}", f"New draft {withdrawn.symbol}"),
             )
         )
 
@@ -374,7 +371,7 @@ def timeline(rounds: int = 1) -> list[Step]:
             Step(
                 f"round {r + 1}: the press reports the vote on {voted.symbol}",
                 state.pages(),
-                (f"Press: {article.title}", f"{voted.symbol} adopted ({tally})"),
+                (f"{voted.symbol} adopted by a recorded vote: {tally}",),
             )
         )
 
@@ -399,14 +396,8 @@ def timeline(rounds: int = 1) -> list[Step]:
                 f"round {r + 1}: OHCHR records the action on {revised.symbol}/Rev.1, {voted.symbol}, "
                 f"{withdrawn.symbol}",
                 state.pages(),
-                (
-                    f"{revised.symbol}/Rev.1 adopted without a vote",
-                    f"{adopted_rev} adopted without a vote",
-                    f"{voted.symbol} adopted by a recorded vote",
-                    f"{record.resolution} adopted by a recorded vote",
-                    f"{record.resolution} adopted ({tally})",
-                    f"{withdrawn.symbol} withdrawn",
-                ),
+                (f"{revised.symbol}/Rev.1 adopted without a vote", f"{withdrawn.symbol} withdrawn"),
+                (f"Confirmed by the OHCHR session page: {voted.symbol} adopted by a recorded vote: {tally}",),
             )
         )
 
@@ -415,16 +406,14 @@ def timeline(rounds: int = 1) -> list[Step]:
             Step(
                 f"round {r + 1}: the Search Library publishes the roll-call on {record.resolution}",
                 state.pages(),
-                (
-                    f"{record.resolution} adopted ({tally})",  # the roll-call, with its chart
-                    f"{voted.symbol} changed",  # the record names the sponsors
-                    f"{record.resolution} changed",
-                ),
+                (f"How each member voted on {record.resolution} ({tally})",),
             )
         )
     return steps
 
 
-def expected(steps: list[Step]) -> Counter[str]:
-    """Every headline a person should have been told, with how many times."""
-    return Counter(headline for step in steps for headline in step.expect)
+def expected(steps: list[Step], confirmations: bool = False) -> Counter[str]:
+    """Every headline a person should have been told, with how many times (and the confirmations)."""
+    return Counter(
+        headline for step in steps for headline in (*step.expect, *(step.confirms if confirmations else ()))
+    )
