@@ -60,8 +60,28 @@ def safe_telegram_html(text: str) -> str:
 
 @dataclass(frozen=True)
 class Post:
+    """A channel message as a reader sees it now: its text after the last edit, and its replies."""
+
+    message_id: int
     text: str  # Telegram HTML
     photo: bytes | None = None
+    reply_to: int | None = None
+    edited: bool = False
+
+
+def threads(posts: Sequence[Post]) -> list[tuple[Post, list[Post]]]:
+    """Each thread's first post with the replies under it, in order; a reply to a reply joins its root."""
+    root_of: dict[int, int] = {}
+    out: dict[int, tuple[Post, list[Post]]] = {}
+    for post in posts:
+        root = root_of.get(post.reply_to or -1) if post.reply_to else None
+        if root is None:
+            root_of[post.message_id] = post.message_id
+            out[post.message_id] = (post, [])
+        else:
+            root_of[post.message_id] = root
+            out[root][1].append(post)
+    return list(out.values())
 
 
 _STYLE = """
@@ -75,19 +95,29 @@ h2 { font-size: 17px; margin: 0 0 12px; }
         box-shadow: 0 1px 2px rgba(0,0,0,.15); line-height: 1.4; font-size: 14px; overflow-wrap: anywhere; }
 .post img { display: block; max-width: 100%; border-radius: 6px; margin-bottom: 8px; }
 .post a { color: #2a6ebb; }
+.replies { margin: -4px 0 12px 26px; border-left: 3px solid #b9c7d8; padding-left: 10px; }
+.edited { color: #888; font-size: 12px; font-style: italic; }
 iframe { width: 100%; height: 1800px; border: 0; background: #eef1f5; border-radius: 10px; }
 """
 
 
+def _card(post: Post) -> str:
+    image = ""
+    if post.photo:
+        data = base64.b64encode(post.photo).decode("ascii")
+        image = f'<img src="data:image/png;base64,{data}" alt="vote chart">'
+    edited = '<div class="edited">edited</div>' if post.edited else ""
+    return f'<div class="post">{image}{safe_telegram_html(post.text)}{edited}</div>'
+
+
 def render_page(posts: Sequence[Post], digest_file: str, note: str) -> str:
-    """The page; `digest_file` is the digest's HTML file beside it, shown in a sandboxed iframe."""
+    """The page: the channel as threads (a story's later posts under its first one) and the digest,
+    its own HTML file beside the page, in a sandboxed iframe."""
     cards = []
-    for post in posts:
-        image = ""
-        if post.photo:
-            data = base64.b64encode(post.photo).decode("ascii")
-            image = f'<img src="data:image/png;base64,{data}" alt="vote chart">'
-        cards.append(f'<div class="post">{image}{safe_telegram_html(post.text)}</div>')
+    for root, replies in threads(posts):
+        cards.append(_card(root))
+        if replies:
+            cards.append(f'<div class="replies">{"".join(_card(r) for r in replies)}</div>')
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>HRC Watch demo</title>'
         f"<style>{_STYLE}</style></head><body>"

@@ -26,7 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from demo.page import Post, render_page  # noqa: E402 (after the path is set)
-from tests.fake_telegram import TOKEN  # noqa: E402
+from tests.fake_telegram import (  # noqa: E402
+    TOKEN,
+    FakeTelegram,
+    parse_html,
+)
 from tests.scenario.harness import (  # noqa: E402
     CHANNEL,
     TOKEN_ENV,
@@ -77,6 +81,30 @@ def _digest_html(smtp: SmtpThread) -> str:
     return page
 
 
+def channel_posts(fake: FakeTelegram) -> list[Post]:
+    """The channel as a reader sees it at the end: each message with its last accepted edit."""
+    latest = {e.edited: e for e in fake.edits(CHANNEL)}
+    posts = []
+    for r in fake.sent(CHANNEL):
+        edit = latest.get(r.message_id)
+        text = (edit.params.get("caption") or edit.params.get("text") or "") if edit else r.text
+        posts.append(Post(r.message_id or 0, text, r.files.get("photo"), r.reply_to, edit is not None))
+    return posts
+
+
+def tally(steps: list, posts: list[Post], edits: int) -> list[str]:
+    """What the demo played and what the channel made of it, as the closing lines say."""
+    happenings = sum(len(step.expect) for step in steps)
+    first = [p for p in posts if not parse_html(p.text).startswith("(continued)")]
+    replies = [p for p in first if p.reply_to]
+    return [
+        f"{happenings} happenings played (and {sum(len(s.confirms) for s in steps)} confirmation)",
+        f"{len(first)} Telegram posts ({len(first) - len(replies)} thread starts, {len(replies)} replies), "
+        f"{edits} edits, {len(posts) - len(first)} continuation messages",
+        f"posts per happening = {len(first) / max(happenings, 1):.2f}",
+    ]
+
+
 def main() -> int:
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
@@ -122,7 +150,8 @@ def main() -> int:
         config.write_text(quiet, encoding="utf-8")
         poll = _bot(config, "poll")
         poll.communicate(timeout=120)
-        posts = [Post(r.text, r.files.get("photo")) for r in telegram.sent(CHANNEL)]
+        posts = channel_posts(telegram.fake)
+        edits = len(telegram.fake.edits(CHANNEL))
         digest = _digest_html(smtp)
         mails = len(smtp.handler.received)
     server.stop()
@@ -133,10 +162,11 @@ def main() -> int:
     )
     (OUT / "digest.html").write_text(digest, encoding="utf-8")
     (OUT / "index.html").write_text(render_page(posts, "digest.html", note), encoding="utf-8")
-    print(
-        f"\n{len(posts)} Telegram posts, {mails} digest(s) in {time.monotonic() - started:.0f} s. "
-        f"Open {(OUT / 'index.html').relative_to(ROOT)}"
-    )
+    print()
+    for line in tally(steps, posts, edits):
+        print(line)
+    page = (OUT / "index.html").relative_to(ROOT)
+    print(f"{mails} digest(s) in {time.monotonic() - started:.0f} s. Open {page}")
     return 0
 
 

@@ -24,6 +24,7 @@ from watchers.votes.countries import GROUPS, normalise, registry
 from watchers.votes.model import Choice, Vote, session_of
 
 TITLE_SIMILARITY = 0.9
+_NAMED_TURNOVER = 6  # more members than this who came or went are counted, not named
 _CSV_VOTES: dict[str, Choice] = {
     "YES": "yes",
     "NO": "no",
@@ -92,11 +93,18 @@ class VoteComparison:
                 moved = True
         if not moved:
             out.append("Every member that voted on both voted the same way")
-        if self.new_members:
-            out.append("New to the Council since: " + ", ".join(reg.name(c) for c in self.new_members))
-        if self.left_members:
-            out.append("No longer on the Council: " + ", ".join(reg.name(c) for c in self.left_members))
+        out.extend(_turnover("new to the Council since", self.new_members))
+        out.extend(_turnover("no longer on the Council", self.left_members))
         return out
+
+
+def _turnover(what: str, codes: list[str]) -> list[str]:
+    """Members who came or went: named when few, counted when the Council has largely changed."""
+    if not codes:
+        return []
+    if len(codes) > _NAMED_TURNOVER:
+        return [f"{len(codes)} members {'are' if len(codes) > 1 else 'is'} {what}"]
+    return [f"{what[0].upper()}{what[1:]}: " + ", ".join(registry().name(c) for c in codes)]
 
 
 def _tally(vote: Vote) -> str:
