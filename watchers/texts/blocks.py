@@ -26,8 +26,8 @@ LABEL = re.compile(
     r"(?:[\t ]+|$)"
 )
 _PREAMBULAR_OPENING = re.compile(
-    r"^\s*(?:(?:Deeply|Gravely|Seriously|Strongly|Also|Further|Firmly|Fully|Noting|Bearing)\s+)?"
-    r"(?:[A-Z][a-z]{2,}(?:ing|ed)|Mindful|Aware|Conscious|Cognizant|Convinced|Determined|Desirous)\b"
+    r"^\s*(?!United\b|Beijing\b)(?:(?:Deeply|Gravely|Seriously|Strongly|Also|Further|Firmly|Fully)\s+[a-z]{3,}(?:ing|ed)"
+    r"|(?:Noting|Bearing|Taking)\s+\w+|[A-Z][a-z]{2,}(?:ing|ed)|Mindful|Aware|Conscious|Cognizant|Desirous)\b"
 )
 _CLAUSE_END = re.compile(r"[,;:]\s*\d{0,3}\s*$")
 _RULE = re.compile(r"^\s*_{5,}\s*$")
@@ -35,6 +35,7 @@ _FOOTNOTE_START = re.compile(r"^\s*(?:\d{1,3}|\*{1,3})(?:\s|$)")
 GAP_FACTOR = 1.4  # a vertical gap this many line pitches wide separates two blocks
 INDENT = 0.8  # ems: a line this far in from (or out of) the text margin starts a block
 ASIDE = 6.0  # ems: a block starting this far right of the margin is a table cell or a box
+LEADING = 1.2  # ems: the least line pitch of type that size (a 14 pt title is set wider than the text)
 SMALLER = 0.4  # points: footnote type is at least this much smaller than body type
 
 
@@ -191,7 +192,8 @@ def _layout_break(line: Line, previous: Line, block_first: Line, margin: float, 
     hanging = block_first.tab_x is not None and abs(x0 - block_first.tab_x) <= INDENT * em
     if line.page != previous.page:
         return indented and not hanging or line.bold != previous.bold
-    if line.bottom is not None and previous.bottom is not None and line.bottom - previous.bottom > GAP_FACTOR * pitch:
+    step = max(pitch, LEADING * em)
+    if line.bottom is not None and previous.bottom is not None and line.bottom - previous.bottom > GAP_FACTOR * step:
         return True
     if line.bold != previous.bold or (line.size and previous.size and abs(line.size - previous.size) > 0.4):
         return True

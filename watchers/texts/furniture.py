@@ -21,7 +21,9 @@ JOB = r"(?:GE\.)?\d{2}-\d{5}(?:\s?\([A-Z]\))?"
 PAGE_OF = r"\d{1,3}\s?/\s?\d{1,3}"
 SYMBOL = r"[A-Z]{1,6}(?:/[A-Za-z0-9.\-]+){2,6}(?:\s?\(Sect\.\s?\d{1,3}\))?(?:/[A-Za-z0-9.\-]+)*"
 _STRONG = re.compile(rf"{JOB}|{PAGE_OF}|{SYMBOL}|\*\d{{6,10}}\*|Please recycle|^\s*\d{{1,3}}\s*$", re.IGNORECASE)
+_JOB = re.compile(JOB)
 _WEAK = re.compile(r"\b\d{6}\b|[*()\s.,]")
+_PAGE_NUMBER = re.compile(r"\b\d{1,3}\b")
 _INLINE = re.compile(rf"(?:{PAGE_OF}\s+{JOB}|{JOB}\s+{PAGE_OF})(?!\d)")
 _SYMBOL_AT_END = re.compile(rf"^\s?(.{{3,150}}?\s)?({SYMBOL})(?=\s|$)")
 _DIGITS = re.compile(r"\d+")
@@ -34,7 +36,10 @@ def is_furniture_text(text: str) -> bool:
     stripped = text.strip()
     if not _STRONG.search(stripped):
         return False
-    return not _WEAK.sub("", _STRONG.sub(" ", stripped)).strip()
+    rest = _WEAK.sub("", _STRONG.sub(" ", stripped))
+    if _JOB.search(stripped):  # beside a job number, a bare number is the page number
+        rest = _PAGE_NUMBER.sub("", rest)
+    return not rest.strip()
 
 
 def _shape(text: str) -> str:

@@ -26,7 +26,7 @@ _CLOSING = re.compile(
     r"(?:^|\s)(\d{1,3}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\b.*|\[Adopted\b.*|Adopted\s+(?:at|by)\s+the\s+\d.*)$",
     re.DOTALL,
 )
-_ADOPTED_NUMBER = re.compile(r"^(?:S-)?\d{1,3}/\d{1,4}\.\s+")
+_ADOPTED_NUMBER = re.compile(r"^(?:S-)?\d{1,3}/(?:\d{1,4}\.?|\.\.\.|…)\s+")
 _SYMBOL = re.compile(SYMBOL)
 _COMMA_END = re.compile(r",\s?\d{0,3}$")
 MASTHEAD_BLOCKS = 10  # the symbol is looked for in the furniture, the title block and the first blocks
@@ -202,12 +202,13 @@ def _title(header: Sequence[str]) -> str | None:
     return None
 
 
-def _symbol(texts: Sequence[str]) -> str | None:
-    for text in texts:
-        match = _SYMBOL.search(text)
-        if match:
-            return match.group(0).rstrip(".*")
-    return None
+def _symbol(furniture: Sequence[str], masthead: Sequence[str]) -> str | None:
+    """The symbol the running headers repeat most, else the first one of the masthead."""
+    counts = Counter(m.group(0).rstrip(".*") for text in furniture for m in _SYMBOL.finditer(text))
+    if counts:
+        return counts.most_common(1)[0][0]
+    found = (m.group(0).rstrip(".*") for text in masthead for m in _SYMBOL.finditer(text))
+    return next(found, None)
 
 
 def parse_layout(layout: Layout) -> ParsedText:
@@ -247,7 +248,7 @@ def parse_layout(layout: Layout) -> ParsedText:
         paragraphs=tuple(paragraphs),
         format=layout.format,
         style=style,  # type: ignore[arg-type]
-        symbol=_symbol([*furniture, *header, *(u.text for u in units[:MASTHEAD_BLOCKS])]),
+        symbol=_symbol(furniture, [*header, *(u.text for u in units[:MASTHEAD_BLOCKS])]),
         title=_title(header),
         formula=units[formula_at].text if formula_at is not None else None,
         header=tuple(header),

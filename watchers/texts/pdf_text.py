@@ -23,7 +23,7 @@ from watchers.texts.model import Layout, Line
 MAX_PAGES = 300
 MAX_CHARS_PER_PAGE = 60_000
 MIN_TEXT_CHARS_PER_PAGE = 20  # fewer visible characters than this on every page: a scanned image
-SPACE_GAP = 0.2  # a gap wider than this many ems between two glyphs reads as a space
+SPACE_GAP = 0.16  # a gap wider than this many ems between two glyphs reads as a space (a seam: 0.13)
 TAB_GAP = 0.9  # and wider than this as a tab (a paragraph number set apart from its text)
 SUPERSCRIPT_SIZE = 0.8  # a footnote mark is set smaller than the line ...
 SUPERSCRIPT_RISE = 0.2  # ... and raised above its baseline by this many ems
