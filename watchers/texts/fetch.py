@@ -16,13 +16,14 @@ from urllib.parse import quote
 from watchers.base import PageFetcher, SourceError
 from watchers.symbols import parse_symbol
 from watchers.texts.config import DEFAULT_URL
-from watchers.texts.errors import TextUnavailable
+from watchers.texts.errors import Reason, TextUnavailable
 from watchers.texts.extract import extract
 from watchers.texts.model import ParsedText
 from watchers.texts.paragraphs import parse_layout
 
 MAX_REQUESTS = 4
 ATTEMPTS = (("doc", "/."), ("pdf", "/."), ("doc", "."), ("pdf", "."))
+_FILE = {"doc": "Word file", "pdf": "PDF"}
 _SKIP = ("not_published", "old_word", "unreadable", "scanned", "not_the_document", "no_paragraphs")
 _PREFERENCE = ("scanned", "not_the_document", "no_paragraphs", "unreadable", "old_word", "not_published")
 
@@ -46,27 +47,29 @@ def _read(fetcher: PageFetcher, url: str) -> bytes:
 
 def fetch_text(fetcher: PageFetcher, symbol: str, url: str = DEFAULT_URL) -> ParsedText:
     """The parsed text of `symbol`. TextUnavailable (reason, and a sentence naming the symbol) else."""
-    failures: list[TextUnavailable] = []
+    failures: list[tuple[Reason, str]] = []
     for kind, safe in ATTEMPTS[:MAX_REQUESTS]:
         target = url.format(symbol=quote(symbol, safe=safe), type=kind)
+        what = _FILE[kind]
         try:
             body = _read(fetcher, target)
         except SourceError as exc:
             if exc.outcome == "http_error" and not exc.retry_after:
-                failures.append(TextUnavailable("not_published", f"{symbol}: {exc}"))
+                failures.append(("not_published", f"not published (yet): {exc}"))
                 continue
-            reason = {"blocked": "blocked", "too_large": "too_large"}.get(exc.outcome, "fetch_failed")
-            raise TextUnavailable(reason, f"{symbol}: could not be fetched: {exc}") from None  # type: ignore[arg-type]
+            reason: Reason = {"blocked": "blocked", "too_large": "too_large"}.get(exc.outcome, "fetch_failed")  # type: ignore[assignment]
+            raise TextUnavailable(reason, f"{symbol}: could not be fetched: {exc}") from None
         try:
             text = parse_layout(extract(body))
         except TextUnavailable as exc:
             if exc.reason not in _SKIP:
-                raise TextUnavailable(exc.reason, f"{symbol}: {exc}") from None
-            failures.append(TextUnavailable(exc.reason, f"{symbol} ({kind}): {exc}"))
+                raise TextUnavailable(exc.reason, f"{symbol}: the {what}: {exc}") from None
+            detail = str(exc) if exc.reason == "not_published" else f"the {what}: {exc}"
+            failures.append((exc.reason, detail))
             continue
         if text.symbol and not same_symbol(symbol, text.symbol):
-            message = f"{symbol} ({kind}): the server answered the text of {text.symbol}"
-            failures.append(TextUnavailable("not_the_document", message))
+            failures.append(("not_the_document", f"the server answered the text of {text.symbol} ({what})"))
             continue
         return dataclasses.replace(text, symbol=text.symbol or symbol, meta={"url": target})
-    raise min(failures, key=lambda f: _PREFERENCE.index(f.reason))
+    reason, detail = min(failures, key=lambda f: _PREFERENCE.index(f[0]))
+    raise TextUnavailable(reason, f"{symbol}: {detail}")
