@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.telegram_format import MESSAGE_LIMIT, utf16_len
 from watchers.symbols import parse_symbol
@@ -132,11 +133,19 @@ def _visible(edits: Sequence[Edit]) -> str:
     return "".join(e.text for e in _spaced(edits))
 
 
-def telegram_html(diff: TextDiff, old_label: str, new_label: str, limit: int = MESSAGE_LIMIT) -> str:
+@dataclass(frozen=True)
+class TelegramDiff:
+    """A diff as one Telegram message; `left_out` changes did not fit (send the document with them)."""
+
+    html: str
+    left_out: int
+
+
+def telegram_html(diff: TextDiff, old_label: str, new_label: str, limit: int = MESSAGE_LIMIT) -> TelegramDiff:
     """Telegram HTML (b, i, s only) whose visible text fits `limit` UTF-16 units, cut between changes."""
-    summary = diff.summary(old_label, new_label)
-    parts = [f"<b>{html.escape(_clip(summary, limit // 2), quote=False)}</b>"]
-    used = utf16_len(_clip(summary, limit // 2))
+    summary = _clip(diff.summary(old_label, new_label), limit // 2)
+    parts = [f"<b>{html.escape(summary, quote=False)}</b>"]
+    used = utf16_len(summary)
     changes = diff.notable
     for index, change in enumerate(changes):
         markup, visible = _telegram_change(change)
@@ -144,10 +153,10 @@ def telegram_html(diff: TextDiff, old_label: str, new_label: str, limit: int = M
         reserve = 2 + utf16_len(more) if index < len(changes) - 1 else 0
         if used + 2 + utf16_len(visible) + reserve > limit:
             parts.append(f"<i>{more}</i>")
-            break
+            return TelegramDiff("\n\n".join(parts), len(changes) - index)
         parts.append(markup)
         used += 2 + utf16_len(visible)
-    return "\n\n".join(parts)
+    return TelegramDiff("\n\n".join(parts), 0)
 
 
 _STYLE = """
