@@ -52,7 +52,7 @@ def test_hostile_words_are_escaped_in_every_rendering() -> None:
     visible = parse_html(telegram_html(diff, "a", "b").html)
     assert '<script>alert("x")</script>' in visible and "<i>" * 50 in visible
     page = html_document(diff, "<title>", "a", "b")
-    assert "<script" not in page and "<b>" not in page and "    assert "<script" not in page and "&lt;script&gt;" in page and "<title>&lt;title&gt;</title>" in pagelt;" in page and "<title>&lt;title&gt;</title>" in page
+    assert "<script" not in page and "<b>" not in page and "&lt;" in page and "<title>&lt;title&gt;</title>" in page
 
     class Tags(HTMLParser):
         found: set[str] = set()
