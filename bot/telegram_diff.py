@@ -30,7 +30,10 @@ from watchers.texts.predecessor import predecessor_resolution, revised_version
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-USAGE = "Send a symbol, for example: /diff A/HRC/61/L.13/Rev.1 (or two to compare: /diff A/HRC/61/L.13/Rev.1 A/HRC/RES/58/5)"
+USAGE = (
+    "Send a symbol, for example: /diff A/HRC/61/L.13/Rev.1"
+    " (or two to compare: /diff A/HRC/61/L.13/Rev.1 A/HRC/RES/58/5)"
+)
 MAX_ARGUMENT = 60
 
 
@@ -96,7 +99,9 @@ class DiffService:
             old_symbol = symbols[0] if len(symbols) == 2 else self._earlier(symbols[0], new)
             if old_symbol is None:
                 return DiffAnswer(
-                    _escape(f"No earlier text of {symbols[0]} is known. Send two symbols: /diff OLD {symbols[0]}")
+                    _escape(
+                        f"No earlier text of {symbols[0]} is known. Send two symbols: /diff OLD {symbols[0]}"
+                    )
                 )
             old = await self._fetch(old_symbol)
         except TextUnavailable as exc:
@@ -124,4 +129,6 @@ def diff_service(runtime: Runtime, history: VoteHistory) -> DiffService:
         found = store.items(kind="document", key_prefix="A/HRC/RES/", limit=100_000)
         return [(i.key, str(i.fields.get("title") or "")) for i in found]
 
-    return DiffService(HttpFetcher(runtime.config.http), runtime.config.texts.url, history, title_of, resolutions)
+    return DiffService(
+        HttpFetcher(runtime.config.http), runtime.config.texts.url, history, title_of, resolutions
+    )

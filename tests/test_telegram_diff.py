@@ -9,7 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.fake_telegram import parse_html
-from tests.telegram_fixtures import Setup, telegram_setup
+from tests.telegram_fixtures import telegram_setup
 from tests.test_telegram_commands import ask, said
 from tests.un_documents import PATH, fixture, serve
 from watchers.base import Item

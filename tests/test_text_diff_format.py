@@ -52,17 +52,37 @@ def test_hostile_words_are_escaped_in_every_rendering() -> None:
     visible = parse_html(telegram_html(diff, "a", "b").html)
     assert '<script>alert("x")</script>' in visible and "<i>" * 50 in visible
     page = html_document(diff, "<title>", "a", "b")
-    assert "<script" not in page and "<b>" not in page and "&lt;" in page and "<title>&lt;title&gt;</title>" in page
+    assert (
+        "<script" not in page
+        and "<b>" not in page
+        and "&lt;" in page
+        and "<title>&lt;title&gt;</title>" in page
+    )
 
     class Tags(HTMLParser):
-        found: set[str] = set()
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: set[str] = set()
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             self.found.add(tag)
 
     parser = Tags()
     parser.feed(page)
-    assert parser.found <= {"html", "head", "meta", "title", "style", "body", "h1", "p", "div", "span", "ins", "del"}
+    assert parser.found <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "p",
+        "div",
+        "span",
+        "ins",
+        "del",
+    }
     assert 'Decides <[+script>alert("x")</script> & <b>bold</b> </s+]> to act' in plain(diff, "a", "b")
 
 

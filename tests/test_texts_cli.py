@@ -10,8 +10,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.spine_support import bot
-from tests.un_documents import config, fixture, serve
 from tests.test_texts_real import KIND, expected
+from tests.un_documents import config, fixture, serve
 
 L13, REV1 = "A/HRC/43/L.13", "A/HRC/43/L.13/Rev.1"
 
@@ -39,18 +39,28 @@ def test_diff_of_two_symbols_as_json(tmp_path: Path, httpserver: HTTPServer, doc
     for entry in expected("A/HRC/RES/43/21", "A/HRC/RES/46/13"):
         assert got[(entry["old"], entry["new"])] == KIND[str(entry["status"])]
     pp9 = next(c for c in changes if c["old"] == "PP12")
-    assert pp9 == {"old": "PP12", "new": "PP9", "kind": "amended", "words": {"inserted": [], "deleted": ["also"]}}
+    assert pp9 == {
+        "old": "PP12",
+        "new": "PP9",
+        "kind": "amended",
+        "words": {"inserted": [], "deleted": ["also"]},
+    }
     assert set(changes[0]) == {"old", "new", "kind", "words"}
     # L.13: Word answered empty, then the PDF; Rev.1: the Word file at once
     assert documents == [f"{L13} doc", f"{L13} pdf", f"{REV1} doc"]
 
 
-def test_diff_of_two_symbols_for_a_reader(tmp_path: Path, httpserver: HTTPServer, documents: list[str]) -> None:
+def test_diff_of_two_symbols_for_a_reader(
+    tmp_path: Path, httpserver: HTTPServer, documents: list[str]
+) -> None:
     result = bot("text", "diff", L13, REV1, "--config", str(config(tmp_path, httpserver)))
     assert result.returncode == 0, result.stderr
     first, *rest = result.stdout.splitlines()
     assert first.startswith("Rev.1 against L.13: 6 preambular and 3 operative paragraphs dropped")
-    assert "PP12 reworded, now PP9" in rest and "Reaffirming [-also-] that the work of the Human Rights Council …" in rest
+    assert (
+        "PP12 reworded, now PP9" in rest
+        and "Reaffirming [-also-] that the work of the Human Rights Council …" in rest
+    )
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,9 @@ CONTENT_TYPES = {
 }
 
 
-def serve(httpserver: HTTPServer, documents: Mapping[tuple[str, str], bytes], html_for: set[str]) -> list[str]:
+def serve(
+    httpserver: HTTPServer, documents: Mapping[tuple[str, str], bytes], html_for: set[str]
+) -> list[str]:
     """Serves `documents` keyed by (symbol, "doc"|"pdf"); returns the log of (symbol, type) asked for."""
     asked: list[str] = []
 
@@ -43,9 +45,8 @@ def config(tmp_path: Path, httpserver: HTTPServer) -> Path:
     """A config.toml whose [texts] url points at the local server, with no gap between requests."""
     path = tmp_path / "config.toml"
     url = httpserver.url_for(PATH) + "?s={symbol}&l=en&t={type}"
-    path.write_text(
-        f'[store]\npath = "{tmp_path / "store.sqlite3"}"\n\n[http]\nmin_host_gap = "0s"\n\n[texts]\nurl = "{url}"\n'
-    )
+    store = tmp_path / "store.sqlite3"
+    path.write_text(f'[store]\npath = "{store}"\n\n[http]\nmin_host_gap = "0s"\n\n[texts]\nurl = "{url}"\n')
     return path
 
 

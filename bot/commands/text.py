@@ -107,7 +107,9 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    text = subparsers.add_parser("text", help="paragraphs of a draft or resolution, and what changed between two")
+    text = subparsers.add_parser(
+        "text", help="paragraphs of a draft or resolution, and what changed between two"
+    )
     commands = text.add_subparsers(dest="text_command", required=True, metavar="ACTION")
     diff = commands.add_parser("diff", help="what NEW changes against OLD, paragraph by paragraph")
     diff.add_argument("old", help="a symbol (A/HRC/43/L.13) or a file (.txt, .pdf, .docx)")

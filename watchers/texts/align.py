@@ -13,6 +13,7 @@ a printed line an extractor lost at a page break) has the same words.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def _lost_line(side: _Side, start: int, end: int) -> bool:
         return False
     first, last = side.words[start].start, side.words[end - 1].end
     bounds = [*side.paragraph.line_starts, len(side.paragraph.text) + 1]
-    for line_start, next_start in zip(bounds, bounds[1:], strict=False):
+    for line_start, next_start in itertools.pairwise(bounds):
         inside = [w for w in side.words if line_start <= w.start < next_start]
         if inside and inside[0].start == first and inside[-1].end == last:
             return line_start in side.paragraph.page_starts or next_start in side.paragraph.page_starts
@@ -96,7 +97,11 @@ def _compare(a: _Side, b: _Side) -> Change:
     """One pair classified, with the new paragraph's text cut into kept, inserted and deleted pieces."""
     old_keys, new_keys = [w.key for w in a.words], [w.key for w in b.words]
     opcodes = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
-    real = [op for op in opcodes if op[0] != "equal" and not _noise(op[0], old_keys[op[1] : op[2]], new_keys[op[3] : op[4]])]
+    real = [
+        op
+        for op in opcodes
+        if op[0] != "equal" and not _noise(op[0], old_keys[op[1] : op[2]], new_keys[op[3] : op[4]])
+    ]
     note = ""
     if len(real) == 1 and real[0][0] in ("delete", "insert"):
         tag, i1, i2, j1, j2 = real[0]
@@ -119,7 +124,9 @@ def _compare(a: _Side, b: _Side) -> Change:
             gap = b.paragraph.text[position : b.words[j1].start]
             if gap:
                 edits.append(Edit("=", gap))
-            edits.append(Edit("+" if counted else "=", b.paragraph.text[b.words[j1].start : b.words[j2 - 1].end]))
+            edits.append(
+                Edit("+" if counted else "=", b.paragraph.text[b.words[j1].start : b.words[j2 - 1].end])
+            )
             position = b.words[j2 - 1].end
     if position < len(b.paragraph.text):
         edits.append(Edit("=", b.paragraph.text[position:]))

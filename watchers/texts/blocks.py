@@ -12,6 +12,7 @@ text the lines after a "____" rule down to the page footer.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -147,7 +148,7 @@ def _paged(lines: Sequence[Line], furniture: set[int], notes: set[int]) -> list[
 def _pitch(lines: Sequence[Line]) -> float:
     steps = [
         b.bottom - a.bottom
-        for a, b in zip(lines, lines[1:], strict=False)
+        for a, b in itertools.pairwise(lines)
         if a.page == b.page and a.bottom is not None and b.bottom is not None and 0 < b.bottom - a.bottom < 40
     ]
     return statistics.median(steps) if steps else 12.0
@@ -191,9 +192,13 @@ def _layout_break(line: Line, previous: Line, block_first: Line, margin: float, 
     indented = abs(x0 - margin) > INDENT * em
     hanging = block_first.tab_x is not None and abs(x0 - block_first.tab_x) <= INDENT * em
     if line.page != previous.page:
-        return indented and not hanging or line.bold != previous.bold
+        return (indented and not hanging) or line.bold != previous.bold
     step = max(pitch, LEADING * em)
-    if line.bottom is not None and previous.bottom is not None and line.bottom - previous.bottom > GAP_FACTOR * step:
+    if (
+        line.bottom is not None
+        and previous.bottom is not None
+        and line.bottom - previous.bottom > GAP_FACTOR * step
+    ):
         return True
     if line.bold != previous.bold or (line.size and previous.size and abs(line.size - previous.size) > 0.4):
         return True

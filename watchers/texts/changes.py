@@ -69,7 +69,7 @@ def _names(changes: Sequence[Change]) -> str:
 
 
 def _counted(changes: Sequence[Change]) -> str:
-    """"3 preambular and 2 operative paragraphs", or "5 paragraphs" for a report."""
+    """ "3 preambular and 2 operative paragraphs", or "5 paragraphs" for a report."""
     sections = Counter(c.paragraph.section for c in changes)
     parts = [f"{n} {_SECTION_WORD[s]}".strip() for s, n in sorted(sections.items(), reverse=True)]
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

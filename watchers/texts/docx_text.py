@@ -87,7 +87,9 @@ def heading_styles(styles: Element | None) -> frozenset[str]:
         style = by_id.get(style_id)
         if style is None or depth > 10:
             return False
-        name = (style.find(_W + "name").get(_W + "val", "") if style.find(_W + "name") is not None else "").lower()
+        name = (
+            style.find(_W + "name").get(_W + "val", "") if style.find(_W + "name") is not None else ""
+        ).lower()
         if _HEADING_NAME.match(name) or style.find(f"{_W}pPr/{_W}outlineLvl") is not None:
             return True
         bold = style.find(f"{_W}rPr/{_W}b")

@@ -19,7 +19,7 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!-
 
 
 def sniff(data: bytes) -> str:
-    """"pdf", "docx", "doc", "html", "empty" or "other", from the first bytes."""
+    """ "pdf", "docx", "doc", "html", "empty" or "other", from the first bytes."""
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not head:
         return "empty"

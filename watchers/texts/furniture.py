@@ -20,7 +20,9 @@ from watchers.texts.model import Line
 JOB = r"(?:GE\.)?\d{2}-\d{5}(?:\s?\([A-Z]\))?"
 PAGE_OF = r"\d{1,3}\s?/\s?\d{1,3}"
 SYMBOL = r"[A-Z]{1,6}(?:/[A-Za-z0-9.\-]+){2,6}(?:\s?\(Sect\.\s?\d{1,3}\))?(?:/[A-Za-z0-9.\-]+)*"
-_STRONG = re.compile(rf"{JOB}|{PAGE_OF}|{SYMBOL}|\*\d{{6,10}}\*|Please recycle|^\s*\d{{1,3}}\s*$", re.IGNORECASE)
+_STRONG = re.compile(
+    rf"{JOB}|{PAGE_OF}|{SYMBOL}|\*\d{{6,10}}\*|Please recycle|^\s*\d{{1,3}}\s*$", re.IGNORECASE
+)
 _JOB = re.compile(JOB)
 _WEAK = re.compile(r"\b\d{6}\b|[*()\s.,]")
 _PAGE_NUMBER = re.compile(r"\b\d{1,3}\b")

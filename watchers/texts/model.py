@@ -64,7 +64,7 @@ class Paragraph:
 
     @property
     def section(self) -> str:
-        """"PP", "OP" or "" (a numbered report paragraph)."""
+        """ "PP", "OP" or "" (a numbered report paragraph)."""
         return self.id[:2] if self.id[:2] in ("PP", "OP") else ""
 
     def to_json(self) -> dict[str, Any]:

@@ -1,11 +1,12 @@
 """Words for comparing texts, so that extraction noise never reads as a change.
 
-Words and the punctuation that structures a clause (, ; : . and brackets: "dialogue, and" and
-"dialogue and" are different texts). Each word keeps its span in the paragraph's text (to show what changed in the reader's words) and a
-comparison form: lower case, curly quotes and dashes made plain, and a footnote number glued to a word
-("Rights,1", "Relations10") split off. Two runs of words that differ only in spacing or hyphenation
-("Gover nment" / "Government", "non- politicization" / "non-politicization", "Fact -Finding") are the
-same words, and a bare footnote number standing alone is a mark, not a word: neither is a change.
+Words, and the punctuation that structures a clause (, ; : . and brackets: "dialogue, and" and
+"dialogue and" are different texts). Each keeps its span in the paragraph's text (to show what
+changed in the reader's words) and a comparison form: lower case, curly quotes and dashes made
+plain, a footnote number glued to a word ("Rights,1", "Relations10") split off. Two runs of words
+that differ only in spacing or hyphenation ("Gover nment" / "Government", "non- politicization" /
+"non-politicization", "Fact -Finding") are the same words, and a bare footnote number standing alone
+is a mark, not a word: neither is a change.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(
-    r"[^\W_]+(?:(?:[-/.'’]|,(?=\d{3}(?!\d)))[^\W_]+)*[-’']?|-(?=[^\W_])|[,;:.()]", re.UNICODE
-)
+_WORD = re.compile(r"[^\W_]+(?:(?:[-/.'’]|,(?=\d{3}(?!\d)))[^\W_]+)*[-’']?|-(?=[^\W_])|[,;:.()]", re.UNICODE)
 _GLUED_MARK = re.compile(r"^([^\W\d_]{2,}[^\W\d_]*?)(\d{1,3})$")
 _PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-"})
 MAX_MARK = 300  # footnote numbers run from 1 to a few hundred at most
