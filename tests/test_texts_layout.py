@@ -56,9 +56,18 @@ def test_scanned_pdf_is_named() -> None:
     assert caught.value.reason == "scanned" and "without a text layer" in str(caught.value)
 
 
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+DEEP = (
+    f"<w:document {W}><w:body><w:p>".encode()
+    + b"<w:r>" * 20_000
+    + b"</w:r>" * 20_000
+    + b"</w:p></w:body></w:document>"
+)
+
+
 def _zip(parts: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, body in parts.items():
             archive.writestr(name, body)
     return out.getvalue()
@@ -76,6 +85,21 @@ def _zip(parts: dict[str, bytes]) -> bytes:
         (_zip({"content.xml": b"<x/>"}), "unreadable"),
         (_zip({"word/document.xml": b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'}), "unreadable"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "unreadable"),
+        (_zip({"word/document.xml": DEEP}), "unreadable"),
+        (_zip({"word/document.xml": b" " * 41_000_000}), "too_large"),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "html",
+        "doc",
+        "broken-pdf",
+        "broken-zip",
+        "not-word",
+        "entities",
+        "png",
+        "deep",
+        "bomb",
     ],
 )
 def test_what_is_not_a_text_is_a_named_error(body: bytes, reason: str) -> None:

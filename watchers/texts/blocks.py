@@ -100,7 +100,7 @@ def _footnotes_text(lines: Sequence[Line], keep: list[int], furniture: set[int])
             dropped.add(i)
         elif inside:
             dropped.add(i)
-    return dropped & set(keep) | {i for i in keep if _RULE.match(lines[i].text)}
+    return dropped & set(keep)
 
 
 def footnote_numbers(lines: Sequence[Line]) -> list[int]:

@@ -2,7 +2,8 @@
 
 The UN document system answers an unpublished symbol with 200 and an empty body or an HTML page
 (docs/SOURCES.md §2), so the status code proves nothing: the magic bytes decide. A binary Word 97-2003
-file, an HTML page, an empty body or anything unknown is a named TextUnavailable, never an empty text.
+file, an HTML page, an empty body or anything unknown is a named TextUnavailable, never an empty text;
+so is a file that defeats the PDF or Word parser (the files are untrusted).
 """
 
 from __future__ import annotations
@@ -39,10 +40,16 @@ def extract(data: bytes, *, plain_text: bool = False) -> Layout:
     if len(data) > MAX_BYTES:
         raise TextUnavailable("too_large", f"{len(data)} bytes (at most {MAX_BYTES} are read)")
     kind = sniff(data)
-    if kind == "pdf":
-        return pdf_layout(data)
-    if kind == "docx":
-        return docx_layout(data)
+    if kind in ("pdf", "docx"):
+        try:
+            return pdf_layout(data) if kind == "pdf" else docx_layout(data)
+        except TextUnavailable:
+            raise
+        except Exception as exc:  # a parser defeated by a hostile file (RecursionError included)
+            name = type(exc).__name__
+            raise TextUnavailable(
+                "unreadable", f"a {kind.upper()} file that cannot be read ({name})"
+            ) from None
     if kind == "doc":
         raise TextUnavailable("old_word", "a Word 97-2003 .doc file, which is not read (only .docx and PDF)")
     if kind == "empty":

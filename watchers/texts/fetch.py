@@ -54,7 +54,7 @@ def fetch_text(fetcher: PageFetcher, symbol: str, url: str = DEFAULT_URL) -> Par
         try:
             body = _read(fetcher, target)
         except SourceError as exc:
-            if exc.outcome == "http_error" and not exc.retry_after:
+            if exc.outcome == "http_error" and str(exc).endswith(("HTTP 404", "HTTP 410")):
                 failures.append(("not_published", f"not published (yet): {exc}"))
                 continue
             reason: Reason = {"blocked": "blocked", "too_large": "too_large"}.get(exc.outcome, "fetch_failed")  # type: ignore[assignment]

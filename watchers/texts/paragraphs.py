@@ -140,6 +140,8 @@ def _resolution(units: list[_Unit], start: int) -> tuple[list[Paragraph], str | 
     for unit in units[start:]:
         if unit.aside:
             continue
+        if unit.bold and op and not unit.kind:
+            break  # a heading after the operative paragraphs: an annex, which is not compared
         if closing or (_CLOSING.match(unit.text) and not unit.kind and op):
             closing.append(unit.label + " " + unit.text if unit.label else unit.text)
         elif unit.kind == "number":
@@ -155,7 +157,7 @@ def _resolution(units: list[_Unit], start: int) -> tuple[list[Paragraph], str | 
         elif not unit.kind and not op:
             pp += 1
             paragraphs.append(_paragraph(unit, f"PP{pp}"))
-        elif paragraphs and not unit.bold:
+        elif paragraphs:
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.id, f"{last.text} {unit.text}", last.label, last.line_starts)
     note = " ".join(closing) if closing else _split_closing(paragraphs)

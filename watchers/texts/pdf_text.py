@@ -22,6 +22,7 @@ from watchers.texts.model import Layout, Line
 
 MAX_PAGES = 300
 MAX_CHARS_PER_PAGE = 60_000
+MAX_CHARS = 3_000_000  # in all: a 300-page UN report has about a million
 MIN_TEXT_CHARS_PER_PAGE = 20  # fewer visible characters than this on every page: a scanned image
 SPACE_GAP = 0.16  # a gap wider than this many ems between two glyphs reads as a space (a seam: 0.13)
 TAB_GAP = 0.9  # and wider than this as a tab (a paragraph number set apart from its text)
@@ -164,10 +165,17 @@ def pdf_layout(data: bytes) -> Layout:
         lines: list[Line] = []
         visible: list[int] = []
         height = 0.0
+        total = 0
         for index in range(pages):
-            page = document[index]
-            height = page.get_height()
-            chars = _chars(page.get_textpage())
+            try:
+                page = document[index]
+                height = page.get_height()
+                chars = _chars(page.get_textpage())
+            except pdfium.PdfiumError as exc:
+                raise TextUnavailable("unreadable", f"a damaged PDF (page {index + 1}: {exc})") from None
+            total += len(chars)
+            if total > MAX_CHARS:
+                raise TextUnavailable("too_large", f"a PDF of more than {MAX_CHARS} characters")
             visible.append(sum(1 for c in chars if c is not None and not c.text.isspace()))
             runs: list[list[_Char]] = []
             for run in _segments(chars):
