@@ -73,7 +73,7 @@ def _join(block: Block, marks: list[int]) -> tuple[str, list[int], list[int]]:
         found = [
             (m.start(), position, m.end())
             for position, mark in enumerate(marks[:MARK_LOOKAHEAD])
-            if (m := re.search(rf"(?<=[^\s\d]){mark}(?=[\s,;.:)]|$)", text))
+            if (m := re.search(rf"(?<=[^\s\d\-/.]){mark}(?=[\s,;.:)]|$)", text))
         ]
         if not found:
             break
@@ -100,10 +100,13 @@ def _unit(block: Block, marks: list[int]) -> _Unit:
     return _Unit(label, kind, value, text, line_starts, page_starts, block.bold, block.small, block.aside)
 
 
-def _sub_id(value: str, previous_letter: str) -> tuple[str, bool]:
-    """(letter or roman numeral, is_roman): "(i)" after "(h)" is a letter, otherwise a numeral."""
-    roman = set(value) <= set("ivxl") and _ROMAN_AFTER.get(value) != previous_letter
-    return value, roman
+def _sub_paragraph(parent: str, value: str, letter: str) -> tuple[str, str]:
+    """The id of a lettered item ("OP4(a)"), or of a numbered one under the current letter
+    ("OP4(a)(ii)"; "(i)" right after "(h)" is a letter), and the letter now current."""
+    roman = set(value) <= set("ivxl") and _ROMAN_AFTER.get(value) != letter
+    if roman and letter:
+        return f"{parent}({letter})({value})", letter
+    return f"{parent}({value})", value
 
 
 def _paragraph(unit: _Unit, pid: str) -> Paragraph:
@@ -148,11 +151,7 @@ def _resolution(units: list[_Unit], start: int) -> tuple[list[Paragraph], str | 
             op, letter = unit.value, ""
             paragraphs.append(_paragraph(unit, f"OP{op}"))
         elif unit.kind == "sub":
-            value, roman = _sub_id(unit.value, letter)
-            parent = f"OP{op}" if op else f"PP{pp}"
-            pid = f"{parent}({letter})({value})" if roman and letter else f"{parent}({value})"
-            if not roman or not letter:
-                letter = value
+            pid, letter = _sub_paragraph(f"OP{op}" if op else f"PP{pp}", unit.value, letter)
             paragraphs.append(_paragraph(unit, pid))
         elif not unit.kind and not op:
             pp += 1
@@ -176,10 +175,7 @@ def _numbered(units: list[_Unit], scheme: str) -> list[Paragraph]:
             current, letter = unit.value, ""
             paragraphs.append(_paragraph(unit, current))
         elif unit.kind == "sub" and current:
-            value, roman = _sub_id(unit.value, letter)
-            pid = f"{current}({letter})({value})" if roman and letter else f"{current}({value})"
-            if not roman or not letter:
-                letter = value
+            pid, letter = _sub_paragraph(current, unit.value, letter)
             paragraphs.append(_paragraph(unit, pid))
     return paragraphs
 
