@@ -103,23 +103,21 @@ def _footnotes_text(lines: Sequence[Line], keep: list[int], furniture: set[int])
     return dropped & set(keep)
 
 
-def footnote_numbers(lines: Sequence[Line]) -> list[int]:
-    """The numbers plain-text footnote blocks define, in order (to find their marks in the text)."""
-    numbers: list[int] = []
-    inside = False
-    for line in lines:
-        if _RULE.match(line.text):
-            inside = True
-        elif inside and (match := re.match(r"^\s*(\d{1,3})\s", line.text)):
-            numbers.append(int(match.group(1)))
-    return numbers
+@dataclass(frozen=True)
+class Cleaned:
+    """Body lines; the furniture texts (to find the symbol); the footnote numbers plain text defines,
+    in order (to find their marks glued to words: "Rights,1")."""
+
+    body: list[Line]
+    furniture: list[str]
+    marks: list[int]
 
 
-def clean_lines(layout: Layout) -> tuple[list[Line], list[str]]:
-    """The body lines (furniture and footnotes out) and the furniture texts (to find the symbol)."""
+def clean_lines(layout: Layout) -> Cleaned:
+    """The body lines with furniture and footnotes taken out."""
     lines = [line for line in layout.lines if not line.in_table]
     if layout.format == "docx":
-        return lines, list(layout.furniture)
+        return Cleaned(lines, list(layout.furniture), [])
     furniture = furniture_lines(lines)
     keep = [i for i in range(len(lines)) if i not in furniture]
     if layout.format == "pdf":
@@ -127,9 +125,12 @@ def clean_lines(layout: Layout) -> tuple[list[Line], list[str]]:
     else:
         notes = _footnotes_text(lines, keep, furniture)
     body = [lines[i] for i in keep if i not in notes]
+    marks: list[int] = []
     if layout.format == "txt":
         body = _paged(lines, furniture, notes)
-    return body, [lines[i].text for i in sorted(furniture)]
+        starts = (re.match(r"^\s*(\d{1,3})\s", lines[i].text) for i in sorted(notes))
+        marks = [int(m.group(1)) for m in starts if m]
+    return Cleaned(body, [lines[i].text for i in sorted(furniture)], marks)
 
 
 def _paged(lines: Sequence[Line], furniture: set[int], notes: set[int]) -> list[Line]:

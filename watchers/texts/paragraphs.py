@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from watchers.texts.blocks import LABEL, Block, blocks, clean_lines, footnote_numbers
+from watchers.texts.blocks import LABEL, Block, blocks, clean_lines
 from watchers.texts.errors import TextUnavailable
 from watchers.texts.furniture import SYMBOL, cut_inline, running_titles
 from watchers.texts.model import Layout, Paragraph, ParsedText
@@ -211,9 +211,9 @@ def _symbol(furniture: Sequence[str], masthead: Sequence[str]) -> str | None:
 
 def parse_layout(layout: Layout) -> ParsedText:
     """The structure of an extracted text. TextUnavailable("no_paragraphs") when there is none."""
-    body, furniture = clean_lines(layout)
-    marks = footnote_numbers(layout.lines) if layout.format == "txt" else []
-    raw_blocks = blocks(body)
+    cleaned = clean_lines(layout)
+    marks = cleaned.marks
+    raw_blocks = blocks(cleaned.body)
     titles = running_titles([" ".join(b.lines) for b in raw_blocks])
     units = []
     for block in raw_blocks:
@@ -246,7 +246,7 @@ def parse_layout(layout: Layout) -> ParsedText:
         paragraphs=tuple(paragraphs),
         format=layout.format,
         style=style,  # type: ignore[arg-type]
-        symbol=_symbol(furniture, [*header, *(u.text for u in units[:MASTHEAD_BLOCKS])]),
+        symbol=_symbol(cleaned.furniture, [*header, *(u.text for u in units[:MASTHEAD_BLOCKS])]),
         title=_title(header),
         formula=units[formula_at].text if formula_at is not None else None,
         header=tuple(header),
