@@ -9,7 +9,12 @@ from collections.abc import Sequence
 
 from bot.typed_config import ConfigError
 
-COMMAND_MODULES: tuple[str, ...] = ("bot.commands.core", "bot.commands.vote", "bot.commands.notify")
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.commands.core",
+    "bot.commands.vote",
+    "bot.commands.notify",
+    "bot.commands.text",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from bot.notifiers.registry import config_classes
 from bot.typed_config import ConfigError, from_table, shown
 from watchers.fetch import HttpConfig
 from watchers.registry import UnknownKind, load_kind
+from watchers.texts.config import TextsConfig
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class AppConfig:
     sources: tuple[SourceConfig, ...]
     health: HealthConfig = field(default_factory=HealthConfig)
     notifiers: dict[str, NotifierConfig] = field(default_factory=dict)
+    texts: TextsConfig = field(default_factory=TextsConfig)
 
     @property
     def store_path(self) -> Path:
@@ -134,11 +136,11 @@ def load_config(path: Path | str) -> AppConfig:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     where = str(path)
     notifier_kinds = config_classes()
-    known = {"store", "http", "schedule", "health", "sources", *notifier_kinds}
+    known = {"store", "http", "schedule", "health", "sources", "texts", *notifier_kinds}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown section [{unknown[0]}] (known: {', '.join(sorted(known))})")
-    for section in ("store", "http", "schedule", "health", *notifier_kinds):
+    for section in ("store", "http", "schedule", "health", "texts", *notifier_kinds):
         if section in raw and not isinstance(raw[section], dict):
             raise ConfigError(f"{where}: {section} must be a [{section}] table")
     sources_raw = raw.get("sources", [])
@@ -160,4 +162,5 @@ def load_config(path: Path | str) -> AppConfig:
         sources=sources,
         health=from_table(HealthConfig, raw.get("health", {}), f"{where}: [health]"),
         notifiers=notifiers,
+        texts=from_table(TextsConfig, raw.get("texts", {}), f"{where}: [texts]"),
     )

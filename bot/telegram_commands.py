@@ -1,6 +1,6 @@
 """Bot commands in private chats. Every answer comes from the store (or the daemon's controls).
 
-Subscriber commands: /start /help /latest /doc /vote /session /follow /unfollow /following.
+Subscriber commands: /start /help /latest /doc /vote /session /diff /follow /unfollow /following.
 Operator commands (user ids in [telegram] admins): /status /pause /resume /poll; anyone else gets a
 polite refusal and nothing happens.
 """
@@ -17,6 +17,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.happening_text import ACTION_WORDS, HappeningText, describe, short, tell
+from bot.telegram_diff import diff_service
 from bot.telegram_format import CAPTION_LIMIT, MESSAGE_LIMIT, Line, split, text_lines
 from bot.typed_config import ConfigError
 from bot.vote_chart import render_vote_chart
@@ -40,6 +41,7 @@ PUBLIC_COMMANDS = (
     ("doc", "A draft's story so far: /doc A/HRC/61/L.13"),
     ("vote", "A recorded vote: /vote A/HRC/61/L.13"),
     ("session", "Drafts of a session and their status: /session 61"),
+    ("diff", "What a text changes: /diff A/HRC/61/L.13/Rev.1 [OTHER]"),
     ("follow", "Personal alerts: /follow Belarus, /follow A/HRC/61/L.13, /follow climate change"),
     ("unfollow", "Stop a personal alert: /unfollow 2, /unfollow all"),
     ("following", "What you follow"),
@@ -67,6 +69,7 @@ class Commands:
         self.follows = follows
         self.admins = frozenset(admins)
         self.history = VoteHistory(runtime.store.connection())
+        self.diffs = diff_service(runtime, self.history)
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -104,6 +107,7 @@ class Commands:
             "doc": self.doc,
             "vote": self.vote,
             "session": self.session,
+            "diff": self.diff,
             "follow": self.follow,
             "unfollow": self.unfollow,
             "following": self.following,
@@ -249,6 +253,15 @@ class Commands:
             title = " ".join(str(item.fields.get("title") or "").split())[:200]
             lines.append(Line(f"{item.key} — {title} ({status})" if title else f"{item.key} ({status})"))
         await self._reply(update, lines)
+
+    async def diff(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        answer = await self.diffs.answer(context.args or [])
+        await message.reply_text(answer.html, parse_mode=ParseMode.HTML)
+        if answer.document is not None:
+            await message.reply_document(answer.document, filename=answer.filename)
 
     async def follow(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user

@@ -27,7 +27,7 @@ from aiohttp import web
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 123456
 FaultKind = Literal["429", "parse", "500", "hang", "403"]
-SEND_METHODS = frozenset({"sendMessage", "sendPhoto"})
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption"})
 _ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "s", "a", "code", "pre", "blockquote"})
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
@@ -277,6 +277,9 @@ class FakeTelegram:
         message: dict[str, Any] = {"message_id": record.message_id, "date": int(time.time()), "chat": chat}
         if key == "text":
             message["text"] = text
+        elif method == "sendDocument":
+            message["caption"] = text
+            message["document"] = {"file_id": "d1", "file_unique_id": "ud1", "file_name": "document"}
         else:
             message["caption"] = text
             message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 800, "height": 600}]

@@ -99,14 +99,20 @@ class FakeControls:
 
 @asynccontextmanager
 async def telegram_setup(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interactive: bool = False, **overrides: Any
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    interactive: bool = False,
+    extra_config: str = "",
+    **overrides: Any,
 ) -> AsyncIterator[Setup]:
-    """A fake Bot API, a store in tmp_path and a started notifier configured for both."""
+    """A fake Bot API, a store in tmp_path and a started notifier configured for both (and any
+    `extra_config` sections)."""
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
     monkeypatch.setenv("HRCWATCH_TEST_TELEGRAM_TOKEN", TOKEN)
     async with running_fake() as fake:
         path = tmp_path / "config.toml"
-        path.write_text(config_text(fake, tmp_path / "store.sqlite3", **overrides), encoding="utf-8")
+        text = config_text(fake, tmp_path / "store.sqlite3", **overrides) + extra_config
+        path.write_text(text, encoding="utf-8")
         config = load_config(path)
         store = Store(config.store_path, channels=("telegram",))
         runtime = Runtime(config, store, controls=FakeControls())
