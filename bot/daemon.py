@@ -34,14 +34,20 @@ from watchers.fetch import HttpFetcher
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+    from bot.text_compare import TextComparer
+
 log = logging.getLogger("hrcwatch.daemon")
 
 POLL_THREADS = 4
+TEXTS_EVERY = 60.0  # seconds between runs of the text comparisons
 
 
 def open_store(config: AppConfig) -> Store:
     rules = StoreRules(
-        config.schedule.failure_alert_after, config.schedule.remove_after, config.schedule.shrink_guard
+        config.schedule.failure_alert_after,
+        config.schedule.remove_after,
+        config.schedule.shrink_guard,
+        compare_texts=config.texts.compare,
     )
     return Store(config.store_path, channels=config.channels, rules=rules)
 
@@ -59,8 +65,8 @@ class Bot:
     def __init__(self, config: AppConfig, store: Store):
         self.config = config
         self.store = store
-        self.runtime = Runtime(config, store, controls=self)
         self.fetcher = HttpFetcher(config.http)
+        self.runtime = Runtime(config, store, controls=self, fetcher=self.fetcher)
         self.watchers: dict[str, Watcher] = {s.name: make_watcher(s) for s in config.sources if s.enabled}
         self.notifiers = make_notifiers(self.runtime)
         self.drainers: dict[str, Drainer] = drainers(store, self.notifiers)
@@ -69,6 +75,7 @@ class Bot:
         self._poll_locks = {name: asyncio.Lock() for name in self.watchers}
         self._wake = {name: asyncio.Event() for name in self.drainers}
         self._stopping = asyncio.Event()
+        self._comparer: TextComparer | None = None
 
     # -- controls offered to bot commands ----------------------------------------------------------
 
@@ -111,11 +118,33 @@ class Bot:
         """One pass over every channel (what `poll` does once its sources are polled)."""
         return list(await asyncio.gather(*(drainer.drain() for drainer in self.drainers.values())))
 
+    async def compare_texts(self) -> int:
+        """The comparisons due (a few): fetching blocks, so in the poll threads."""
+        if not self.config.texts.compare:
+            return 0
+        if self._comparer is None:
+            from bot.text_compare import text_comparer  # the text readers, only when there are texts
+            from state.vote_history import VoteHistory
+
+            self._comparer = text_comparer(self.runtime, VoteHistory(self.store.connection))
+        from bot.text_work import run_text_work
+
+        loop = asyncio.get_running_loop()
+        now = datetime.now(UTC)
+        budget = self.config.texts.budget
+        told = await loop.run_in_executor(
+            self._executor, run_text_work, self.store, self._comparer, now, budget
+        )
+        if told:
+            self.wake()
+        return told
+
     async def poll_once(self, only: str | None = None) -> list[PollReport]:
-        """Every enabled source (or one), then the outbox: what `python -m bot poll` does."""
+        """Every enabled source (or one), the text comparisons due, then the outbox: `python -m bot poll`."""
         await self._start_notifiers(interactive=False)
         try:
             reports = await self.poll_many([only] if only else list(self.watchers))
+            await self.compare_texts()
             await self.deliver()
             return reports
         finally:
@@ -144,6 +173,16 @@ class Bot:
             log.info("source %s: backing off until %s", name, until.isoformat(timespec="seconds"))
             return
         await self.poll(name)
+
+    async def _texts_loop(self) -> None:
+        """The text comparisons, every minute."""
+        while not self._stopping.is_set():
+            try:
+                await self.compare_texts()
+            except Exception:
+                log.exception("texts: comparison failed unexpectedly")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=TEXTS_EVERY)
 
     async def _channel_loop(self, name: str) -> None:
         """Drains one channel whenever a poll queued something, and every deliver_every."""
@@ -227,6 +266,7 @@ class Bot:
         channels = [
             asyncio.create_task(self._channel_loop(name), name=f"deliver {name}") for name in self.drainers
         ]
+        channels.append(asyncio.create_task(self._texts_loop(), name="texts"))
         log.info(
             "running: %d sources, channels %s, store %s",
             len(self.watchers),

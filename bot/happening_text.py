@@ -217,12 +217,10 @@ def _live(facts: Mapping[str, Any]) -> HappeningText:
 
 
 def _text_changes(story: Mapping[str, Any], facts: Mapping[str, Any]) -> HappeningText:
+    """A comparison of a new text with the one before it: the summary, then each change in words."""
     lines = [short(line, 2000) for line in facts.get("lines") or []]
-    return HappeningText(
-        short(facts.get("summary") or f"What changed in {story.get('anchor')}", 600),
-        tuple(lines),
-        _links(facts),
-    )
+    headline = short(facts.get("summary") or f"What the text of {story.get('anchor')} changes", 600)
+    return HappeningText(headline, tuple(lines), _links(facts))
 
 
 def tell(

@@ -44,7 +44,7 @@ def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:
     from watchers.votes.items import vote_item
     from watchers.votes.model import Vote
 
-    history = VoteHistory(store.connection())
+    history = VoteHistory(store.connection)
     items: dict[str, Item] = {}
     for item in snapshot.items:
         if item.kind == "vote":

@@ -1,4 +1,5 @@
-"""What notifiers and commands may reach: the config, the store, and (in the daemon) its controls."""
+"""What notifiers and commands may reach: the config, the store, the process's one HTTP client, and (in
+the daemon) its controls."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Protocol
 
 from bot.config import AppConfig
 from state.store import Store
+from watchers.fetch import HttpFetcher
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,11 @@ class Runtime:
     config: AppConfig
     store: Store
     controls: Controls | None = None
+    fetcher: HttpFetcher | None = None
+
+    @property
+    def http(self) -> HttpFetcher:
+        """The shared client (its per-host gap covers every fetch of the process); one is made if none."""
+        if self.fetcher is None:
+            self.fetcher = HttpFetcher(self.config.http)
+        return self.fetcher

@@ -68,7 +68,7 @@ class Commands:
         self.store = runtime.store
         self.follows = follows
         self.admins = frozenset(admins)
-        self.history = VoteHistory(runtime.store.connection())
+        self.history = VoteHistory(runtime.store.connection)
         self.diffs = diff_service(runtime, self.history)
 
     # -- plumbing ----------------------------------------------------------------------------------

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.telegram_format import MESSAGE_LIMIT
-from bot.text_diff_format import html_document, short_labels, telegram_html
+from bot.text_compare import TextComparer, text_comparer
 from state.vote_history import VoteHistory
-from watchers.base import PageFetcher
-from watchers.fetch import HttpFetcher
 from watchers.symbols import parse_symbol
-from watchers.texts.align import diff_texts
 from watchers.texts.errors import TextUnavailable
-from watchers.texts.fetch import fetch_text
-from watchers.texts.model import ParsedText
-from watchers.texts.predecessor import predecessor_resolution, revised_version
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -59,34 +53,10 @@ def _escape(text: str) -> str:
 
 
 class DiffService:
-    """Fetches with the given client; `title_of` and `resolutions` read what the store knows."""
+    """/diff's answers, from the comparison the draft threads use."""
 
-    def __init__(
-        self,
-        fetcher: PageFetcher,
-        url: str,
-        history: VoteHistory,
-        title_of: Callable[[str], str | None] = lambda symbol: None,
-        resolutions: Callable[[], Iterable[tuple[str, str]]] = tuple,
-    ):
-        self.fetcher = fetcher
-        self.url = url
-        self.history = history
-        self.title_of = title_of
-        self.resolutions = resolutions
-
-    async def _fetch(self, symbol: str) -> ParsedText:
-        return await asyncio.to_thread(fetch_text, self.fetcher, symbol, self.url)
-
-    def _earlier(self, symbol: str, text: ParsedText) -> str | None:
-        parsed = parse_symbol(symbol)
-        if parsed is None:
-            return None
-        revised = revised_version(parsed)
-        if revised is not None:
-            return revised.normalised
-        title = self.title_of(parsed.normalised) or text.title or ""
-        return predecessor_resolution(title, parsed.session, self.history, self.resolutions())
+    def __init__(self, comparer: TextComparer):
+        self.comparer = comparer
 
     async def answer(self, args: Sequence[str], limit: int = MESSAGE_LIMIT) -> DiffAnswer:
         if not args or len(args) > 2 or any(len(a) > MAX_ARGUMENT for a in args):
@@ -94,41 +64,22 @@ class DiffService:
         symbols = _in_order(args)
         if any(not re.fullmatch(r"[A-Za-z0-9./()\- ]+", s) for s in symbols):
             return DiffAnswer(_escape(USAGE))
+        old = symbols[0] if len(symbols) == 2 else None
         try:
-            new = await self._fetch(symbols[-1])
-            old_symbol = symbols[0] if len(symbols) == 2 else self._earlier(symbols[0], new)
-            if old_symbol is None:
-                return DiffAnswer(
-                    _escape(
-                        f"No earlier text of {symbols[0]} is known. Send two symbols: /diff OLD {symbols[0]}"
-                    )
-                )
-            old = await self._fetch(old_symbol)
+            comparison = await asyncio.to_thread(self.comparer.compare, symbols[-1], old)
         except TextUnavailable as exc:
             return DiffAnswer(_escape(f"Cannot compare: {exc}"))
-        diff = diff_texts(old, new)
-        old_label, new_label = short_labels(old_symbol, symbols[-1])
-        message = telegram_html(diff, old_label, new_label, limit)
-        if not message.left_out:
-            return DiffAnswer(message.html)
-        title = f"{symbols[-1]} against {old_symbol}"
-        document = html_document(diff, title, old_label, new_label).encode("utf-8")
-        name = re.sub(r"[^A-Za-z0-9.]+", "-", f"diff {symbols[-1]} {old_symbol}").strip("-") + ".html"
-        return DiffAnswer(message.html, document, name)
+        if comparison is None:
+            return DiffAnswer(
+                _escape(f"No earlier text of {symbols[0]} is known. Send two symbols: /diff OLD {symbols[0]}")
+            )
+        message, left_out = comparison.telegram(limit)
+        if not left_out:
+            return DiffAnswer(message)
+        name = re.sub(r"[^A-Za-z0-9.]+", "-", f"diff {comparison.new_symbol} {comparison.old_symbol}")
+        return DiffAnswer(message, comparison.document().encode("utf-8"), name.strip("-") + ".html")
 
 
 def diff_service(runtime: Runtime, history: VoteHistory) -> DiffService:
-    """A DiffService with its own HTTP client from the config, reading titles from the store."""
-    store = runtime.store
-
-    def title_of(symbol: str) -> str | None:
-        item = store.item(symbol)
-        return str(item.fields.get("title") or "") or None if item else None
-
-    def resolutions() -> list[tuple[str, str]]:
-        found = store.items(kind="document", key_prefix="A/HRC/RES/", limit=100_000)
-        return [(i.key, str(i.fields.get("title") or "")) for i in found]
-
-    return DiffService(
-        HttpFetcher(runtime.config.http), runtime.config.texts.url, history, title_of, resolutions
-    )
+    """/diff with the daemon's shared HTTP client and the texts the store keeps."""
+    return DiffService(text_comparer(runtime, history))

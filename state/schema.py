@@ -6,6 +6,7 @@ follows); a store from then has user_version 0 and all of it already, so its sta
 idempotent. Migration 2 turns events into stories, happenings and notices (see state/happenings.py):
 what an old store had announced is recorded as already announced, and what it still had pending is
 queued again as the happenings it stood for, so an upgrade neither repeats nor loses an alert.
+Migration 3 keeps parsed texts and the comparisons of a draft with the text before it (bot/text_work.py).
 """
 
 from __future__ import annotations
@@ -185,6 +186,29 @@ CREATE INDEX outbox_notice ON outbox (notice_id, channel);
 """
 
 
+# Texts of documents, parsed, by symbol (fetched once), and the comparisons a draft's thread waits for.
+_V3 = """
+CREATE TABLE texts (
+    symbol     TEXT PRIMARY KEY,
+    parsed     TEXT NOT NULL,            -- watchers.texts ParsedText.to_json()
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE text_work (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id        INTEGER NOT NULL REFERENCES stories (id),
+    symbol          TEXT NOT NULL,       -- the new text
+    against         TEXT,                -- the text to compare it with; NULL: the one before it
+    state           TEXT NOT NULL DEFAULT 'pending',   -- pending | done | given_up
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL,
+    UNIQUE (story_id, symbol)
+);
+CREATE INDEX text_work_due ON text_work (state, next_attempt_at);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -207,9 +231,15 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    for statement in _statements(_V3):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "items, observations, source health, events, outbox, HTTP cache", _v1),
     Migration(2, "stories, happenings and notices instead of item events; page cache with body hashes", _v2),
+    Migration(3, "parsed texts by symbol and the text comparisons drafts wait for", _v3),
 )
 VERSION = MIGRATIONS[-1].version
 

@@ -16,11 +16,11 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from state import health, outbox, page_cache
+from state import health, outbox, page_cache, text_work
 from state.happenings import Happenings, NoticeDraft, SourceInfo, StoryInfo
 from state.health import SourceHealth
 from state.model import Notice, OutboxEntry
@@ -28,6 +28,7 @@ from state.observations import Observations, parse_time
 from state.reports import Report, combined, reports_of
 from state.schema import migrate
 from state.stories import Stories, placement
+from state.text_work import TextWork
 from watchers.base import Item, Snapshot
 from watchers.fetch import CachedPage
 
@@ -74,6 +75,7 @@ class StoreRules:
     failure_alert_after: int = 3
     remove_after: int = 3
     shrink_guard: float = 0.5
+    compare_texts: bool = False  # queue a comparison of each new draft text with the text before it
 
 
 def _item(row: sqlite3.Row) -> StoredItem:
@@ -172,6 +174,8 @@ class Store:
                 seen = {item.key for item in snapshot.items}
                 gone = observations.count_missing(name, seen, previous, self.rules.remove_after, stamp)
             drafts = self._happenings(conn, info, touched, merged, not baseline or announce_existing, stamp)
+            if self.rules.compare_texts:
+                text_work.queue(conn, drafts, now)
             drafts += health.record_success(conn, name, now, "ok")
             page_cache.write(conn, cache)
             notices = tuple(self._queue(conn, drafts, now))
@@ -244,6 +248,38 @@ class Store:
 
     def _queue(self, conn: sqlite3.Connection, drafts: Sequence[NoticeDraft], now: datetime) -> list[Notice]:
         return outbox.queue(conn, drafts, self.channels, now)
+
+    # -- texts and their comparisons ---------------------------------------------------------------
+
+    def text(self, symbol: str) -> dict[str, Any] | None:
+        """A document's parsed text, if it was fetched before."""
+        return text_work.kept(self.connection(), symbol)
+
+    def keep_text(self, symbol: str, parsed: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            text_work.keep(conn, symbol, parsed, datetime.now(UTC))
+
+    def due_text_work(self, now: datetime, limit: int) -> list[TextWork]:
+        return text_work.due(self.connection(), now, limit)
+
+    def tell_text_changes(
+        self, work: TextWork, facts: dict[str, Any], source: SourceInfo, now: datetime
+    ) -> tuple[Notice, ...]:
+        """The comparison's result as the story's "text_changes" happening, told in the draft's thread."""
+        with self.transaction() as conn:
+            story = Stories(conn).info(work.story_id)
+            reports = {("text_changes", work.symbol): facts}
+            drafts = Happenings(conn).observe(story, source, reports, announce=True, stamp=outbox.iso(now))
+            text_work.finish(conn, work.id)
+            return tuple(self._queue(conn, drafts, now))
+
+    def text_work_done(self, work: TextWork, state: str = "done", error: str = "") -> None:
+        with self.transaction() as conn:
+            text_work.finish(conn, work.id, state, error)
+
+    def text_work_later(self, work: TextWork, error: str, when: datetime) -> None:
+        with self.transaction() as conn:
+            text_work.later(conn, work.id, error, when)
 
     # -- health ------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import io
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -136,10 +137,14 @@ def compare(previous: Vote, current: Vote) -> VoteComparison:
 
 
 class VoteHistory:
-    """The shipped history plus votes seen since, searchable by initiative."""
+    """The shipped history plus votes seen since, searchable by initiative.
 
-    def __init__(self, conn: sqlite3.Connection | None = None) -> None:
-        self._conn = conn
+    `connect` gives the store's connection of the calling thread (Store.connection), so one history can
+    be read from the event loop and from the poll threads alike.
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection] | None = None) -> None:
+        self._connect = connect
         self._shipped: list[Vote] | None = None
 
     def shipped(self) -> list[Vote]:
@@ -153,23 +158,23 @@ class VoteHistory:
 
         A vote seen again unchanged (every poll of a page that lists it) writes nothing.
         """
-        if self._conn is None:
+        if self._connect is None:
             raise RuntimeError("VoteHistory.add needs the store's sqlite3 connection")
+        conn = self._connect()
         key = vote.key_symbol or f"untitled:{vote.date}:{initiative_title(vote.title)}"
         blob = json.dumps(vote.to_json())
-        row = self._conn.execute("SELECT vote_json FROM vote_history_seen WHERE key = ?", (key,)).fetchone()
+        row = conn.execute("SELECT vote_json FROM vote_history_seen WHERE key = ?", (key,)).fetchone()
         if row is not None and row[0] == blob:
             return
-        self._conn.execute(
+        conn.execute(
             "INSERT OR REPLACE INTO vote_history_seen VALUES (?, ?, ?, ?, ?)",
             (key, vote.date, vote.title, blob, datetime.now(UTC).isoformat()),
         )
-        self._conn.commit()
 
     def all_votes(self) -> list[Vote]:
         votes = {v.key_symbol: v for v in self.shipped()}
-        if self._conn is not None:
-            for (blob,) in self._conn.execute("SELECT vote_json FROM vote_history_seen"):
+        if self._connect is not None:
+            for (blob,) in self._connect().execute("SELECT vote_json FROM vote_history_seen"):
                 seen = Vote.from_json(json.loads(blob))
                 votes[seen.key_symbol] = seen
         return sorted(votes.values(), key=lambda v: (v.date or "", v.key_symbol or ""))

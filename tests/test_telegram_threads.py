@@ -108,7 +108,9 @@ async def test_a_vote_told_by_the_press_then_confirmed_then_its_roll_call(channe
     roll_call, *rest = fake.sent(CHANNEL)[count:]
     assert roll_call.method == "sendPhoto"
     assert parse_html(roll_call.text).startswith("How each member voted on A/HRC/RES/61/6 (28-17-1)")
-    assert "In favour (28): Angola, Benin" in "\n".join(parse_html(r.text) for r in rest), "the lists follow"
+    told = "\n".join(parse_html(r.text) for r in (roll_call, *rest))
+    assert "In favour (28): Angola, Benin" in told, "the members, by their vote"
+    assert all(parse_html(r.text).startswith("(continued)") for r in rest)
     assert {r.reply_to for r in (roll_call, *rest)} == {tabled.message_id}
     assert len(fake.edits(CHANNEL)) == 1, "the record confirms what is already official: no second edit"
 

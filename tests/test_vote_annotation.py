@@ -14,7 +14,7 @@ from watchers.base import Item, Snapshot
 
 def test_a_new_vote_is_compared_with_the_previous_one_and_recorded(tmp_path: Path):
     store = Store(tmp_path / "s.sqlite3", channels=("console",))
-    history = VoteHistory(store.connection())
+    history = VoteHistory(store.connection)
     (shipped_46_13,) = [v for v in history.shipped() if v.symbol == "A/HRC/RES/46/13"]
     # The same initiative voted again later: two members change their vote.
     data = shipped_46_13.to_json()
@@ -37,7 +37,7 @@ def test_a_new_vote_is_compared_with_the_previous_one_and_recorded(tmp_path: Pat
     told = "\n".join(describe(notices[1]).lines)
     assert fields["since_previous"][2] in told, "the roll-call says who moved since the last vote"
     assert "Previous vote on this initiative: A/HRC/RES/46/13 (2021-03-23)" in describe(notices[0]).lines
-    assert [v.key_symbol for v in VoteHistory(store.connection()).search("A/HRC/RES/52/99")][-1] == (
+    assert [v.key_symbol for v in VoteHistory(store.connection).search("A/HRC/RES/52/99")][-1] == (
         "A/HRC/RES/52/99"
     ), "the new vote joins the history, so the next one compares with it"
 
@@ -47,7 +47,7 @@ def test_a_vote_known_only_by_its_resolution_joins_its_draft(tmp_path: Path):
     now = datetime.now(UTC)
     adopted = Item("A/HRC/RES/61/26", "document", {"symbol": "A/HRC/RES/61/26", "draft": "A/HRC/61/L.14"})
     store.apply("session-page", Snapshot(items=(adopted,)), now)
-    history = VoteHistory(store.connection())
+    history = VoteHistory(store.connection)
     (vote,) = [v for v in history.shipped() if v.symbol == "A/HRC/RES/46/13"]
     data = {**vote.to_json(), "symbol": "A/HRC/RES/61/26", "draft_symbol": None, "date": "2026-03-30"}
     annotated = annotate_votes(Snapshot(items=(Item("vote:A/HRC/RES/61/26", "vote", data),)), store)

@@ -60,7 +60,7 @@ def test_mutually_beneficial_cooperation_comparisons(history: VoteHistory) -> No
 
 
 def test_new_vote_is_recorded_and_becomes_the_previous_one(tmp_path: Path) -> None:
-    conn = Store(tmp_path / "store.sqlite3").connection()
+    conn = Store(tmp_path / "store.sqlite3").connection
     store = VoteHistory(conn)
     screen = parse_vote_text((FIXTURES / "vote_sheet_layout_A-HRC-RES-46-13.txt").read_text())
     later = screen.with_changes(draft_symbol="A/HRC/49/L.9", session="49", date="2022-04-01")

@@ -78,10 +78,16 @@ _EDIT_GONE = ("message to edit not found", "message can't be edited", "message_i
 
 @dataclass(frozen=True)
 class Part:
-    """One message of a post: text, or a photo whose caption is the chunk."""
+    """One message of a post: text, a photo whose caption is the chunk, or a file with it as caption.
+
+    `html` is markup made elsewhere and already escaped (a text comparison's strike and bold); the chunk
+    is then its plain-text fallback.
+    """
 
     chunk: Chunk
     photo: bytes | None = None
+    html: str | None = None
+    document: tuple[str, bytes] | None = None
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -221,9 +227,14 @@ class TelegramNotifier(Notifier):
             raise DeliveryError(f"telegram: {explain(exc, chat, self.config)}", retry_after) from exc
 
     async def _send_once(self, bot: Bot, chat: str, part: Part, html: bool, reply_to: int | None) -> Message:
-        text = part.chunk.html if html else part.chunk.plain
+        text = (part.html or part.chunk.html) if html else part.chunk.plain
         mode = ParseMode.HTML if html else None
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        if part.document is not None:
+            name, body = part.document
+            return await bot.send_document(
+                chat, io.BytesIO(body), filename=name, caption=text, parse_mode=mode, reply_parameters=reply
+            )
         if part.photo is not None:
             try:
                 return await bot.send_photo(
@@ -279,12 +290,27 @@ class TelegramNotifier(Notifier):
 
     def parts(self, notice: Notice, text: HappeningText | None = None) -> list[Part]:
         """The post of one notice: text messages, or for a vote its picture with the words as caption."""
+        if notice.kind == "text_changes" and notice.type == "happening" and notice.facts.get("telegram_html"):
+            return self._text_changes(notice)
         lines = text_lines(text or describe(notice))
         photo = vote_png(notice)
         if photo is None:
             return [Part(chunk) for chunk in split(lines, continued=CONTINUED)]
         chunks = split(lines, MESSAGE_LIMIT, first_limit=CAPTION_LIMIT, continued=CONTINUED)
         return [Part(chunks[0], photo), *(Part(chunk) for chunk in chunks[1:])]
+
+    def _text_changes(self, notice: Notice) -> list[Part]:
+        """The comparison as Telegram shows it (struck and bold words), and the whole of it as a page when
+        the message could not hold every change."""
+        plain = split(text_lines(describe(notice)), MESSAGE_LIMIT)[0]
+        parts = [Part(plain, html=str(notice.facts["telegram_html"]))]
+        document = notice.facts.get("document")
+        if isinstance(document, str) and document:
+            symbol = str(notice.facts.get("symbol") or "text")
+            name = "".join(ch if ch.isalnum() or ch == "." else "-" for ch in f"changes {symbol}") + ".html"
+            caption = Chunk((Line(f"Every change in {symbol}, as a page"),))
+            parts.append(Part(caption, document=(name, document.encode("utf-8"))))
+        return parts
 
     # -- delivery ----------------------------------------------------------------------------------
 

@@ -9,11 +9,17 @@ DEFAULT_URL = "https://documents.un.org/api/symbol/access?s={symbol}&l=en&t={typ
 
 @dataclass(frozen=True)
 class TextsConfig:
-    """url: a template with {symbol} and {type} ("doc" for Word, "pdf"), by default documents.un.org."""
+    """url: a template with {symbol} and {type} ("doc" for Word, "pdf"), by default documents.un.org.
+    compare: tell in a draft's thread what its new text changes against the text before it; budget: at
+    most this many comparisons a minute (each fetches up to two texts)."""
 
     url: str = DEFAULT_URL
+    compare: bool = True
+    budget: int = 4
 
     def validate(self) -> None:
+        if not 1 <= self.budget <= 50:
+            raise ValueError(f"budget: expected 1-50 comparisons a minute, got {self.budget}")
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url: expected an http(s) URL template, got {self.url[:80]!r}")
         for field in ("{symbol}", "{type}"):
