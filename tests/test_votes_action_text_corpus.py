@@ -75,9 +75,15 @@ def test_listed_errors_say_what_the_page_says() -> None:
     ("text", "expected"),
     [
         ("Adopted by a recorded vote (23 to 11, with 13), 41st meeting, 27 September 2019", (23, 11, 13)),
-        ("Adopted as orally revised by a recorded vote (33 to 13, with no abstentions), 40th meeting", (33, 13, 0)),
+        (
+            "Adopted as orally revised by a recorded vote (33 to 13, with no abstentions), 40th meeting",
+            (33, 13, 0),
+        ),
         ("Adopted on  17 June 2011[32 in  favour, 14  against, no abstentions]", (32, 14, 0)),
-        ("Rejected by a recorded vote (18 to 21, with 7 abstentions), 41st meeting, 7 October 2021", (18, 21, 7)),
+        (
+            "Rejected by a recorded vote (18 to 21, with 7 abstentions), 41st meeting, 7 October 2021",
+            (18, 21, 7),
+        ),
     ],
 )
 def test_forms_of_the_third_figure(text: str, expected: tuple[int, int, int]) -> None:
