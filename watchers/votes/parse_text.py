@@ -249,7 +249,10 @@ def _read_segment(
     vote = Vote(
         symbol=symbol,
         draft_symbol=draft_symbol,
-        title=title_on_symbol_line(piece, own) or title_in_prose(piece) or title_in_prose(lede),
+        title=title_on_symbol_line(piece, own)
+        or title_in_prose(sentence)
+        or title_in_prose(piece)
+        or title_in_prose(lede),
         date=day,
         session=_session(text, symbol or draft_symbol, session, day),
         outcome=_outcome(sentence, headline or text[:300]),  # type: ignore[arg-type]

@@ -18,8 +18,32 @@ from watchers.votes.countries import normalise, registry
 THRESHOLD = 0.75
 MARGIN = 0.1
 _STOP = frozenset(
-    "a an and at by for from in into its of on or the to with its their draft resolution decision "
-    "council human rights".split()
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "its",
+        "their",
+        "draft",
+        "resolution",
+        "decision",
+        "council",
+        "human",
+        "rights",
+    ]
 )
 
 
