@@ -20,6 +20,7 @@ from watchers.votes.model import Vote
 
 _LISTED = ("yes", "no", "abstain", "not_voting")
 COUNCIL_SEATS = 47
+_WORDS = {"yes": "in favour", "no": "against", "abstain": "abstentions", "not_voting": "not voting"}
 
 
 def _names(codes: list[str]) -> str:
@@ -121,7 +122,7 @@ def implausible(tallies: dict[str, int | None], session: str | None) -> str | No
     where = f"session {session}" if session and members(session) else "the Council"
     for category, value in given.items():
         if value > limit:
-            return f"{value} {category.replace('_', ' ')} on {where} of {limit} seats"
+            return f"{value} {_WORDS[category]} on {where} of {limit} seats"
     total = sum(given.values())
     if total > limit:
         return f"the tallies add up to {total}, more than the {limit} seats of {where}"

@@ -150,6 +150,22 @@ def _sentence(text: str, position: int) -> str:
     return text[start : min(ends) if ends else len(text)]
 
 
+def _heading_title(text: str) -> str | None:
+    """The title after a document's own number: "Decision 4/103. Human rights and unilateral ..."."""
+    heading = _HEADING_NUMBER.search(text)
+    if heading is None:
+        return None
+    rest = text[heading.end() : text.find("\n", heading.end()) % (len(text) + 1)].strip()
+    return rest[:300] if len(rest.split()) >= 2 else None
+
+
+def _offset(text: str, sentence: str, segment: Segment | None) -> int | None:
+    """Where, inside its sentence, the segment's result is stated."""
+    if segment is None:
+        return None
+    return segment.anchor - text.rfind(sentence, 0, segment.anchor + len(sentence))
+
+
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with `spans` blanked (kept the same length, so positions still hold)."""
     chars = list(text)
@@ -250,7 +266,8 @@ def _read_segment(
         symbol=symbol,
         draft_symbol=draft_symbol,
         title=title_on_symbol_line(piece, own)
-        or title_in_prose(sentence)
+        or _heading_title(piece)
+        or title_in_prose(sentence, near=_offset(text, sentence, segment))
         or title_in_prose(piece)
         or title_in_prose(lede),
         date=day,

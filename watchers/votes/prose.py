@@ -75,6 +75,7 @@ _OPENER = re.compile(
     r"[ \t]{0,3}(?:\(\s{0,2}(?P<count>\d{1,3})\s{0,2}\))?[ \t]{0,3}(?:[-–][ \t]{0,3}\d{1,3})?"
     r"(?P<filler>[^:()\n.;]{0,40}?)(?P<open>:|\(|\n|$)"
 )
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n){1,3}")
 _BULLET = re.compile(r"^\s{0,8}(?:[-•*·‣▪]|\(?\d{1,3}[.)])?\s{0,8}")
 _ADJACENT = re.compile(
     r"\b(?:(?:voting|voted)\s{1,3}(?P<v>against|in\s{1,3}favou?r|for|yes|no)|(?P<a>abstain(?:ing|ed)))\b",
@@ -242,7 +243,7 @@ def _inline_end(text: str, start: int, registry: Registry) -> int:
             return head.start()
         if stop is None:
             return limit
-        if text[stop.start()] == ";" or not _starts_with_country(text[stop.end() :], registry):
+        if text[stop.start()] in ";\n" or not _starts_with_country(text[stop.end() :], registry):
             return stop.start()
         pos = stop.end()
     return limit
@@ -304,6 +305,8 @@ def find_lists(text: str, registry: Registry) -> ListResult:
             if text[body - 1 : body] != "\n":
                 newline = text.find("\n", body)
                 body = newline + 1 if newline >= 0 else len(text)
+            blank = _BLANK_LINES.match(text, body)
+            body = blank.end() if blank else body
             end = _bullet_end(text, body, registry)
         else:
             end = _inline_end(text, body, registry)

@@ -18,7 +18,8 @@ _END = (
     r"(?=\s{0,3}(?:,|;|\(|\bin\s{1,3}which\b|\bwhich\b|\badopted\b"
     r"|\bby\s{1,3}a\s{1,3}(?:recorded\s{1,3})?vote\b|\bwith\s{1,3}a\s{1,3}vote\b"
     r"|\bfor\s{1,3}a\s{1,3}(?:further\s{1,3})?period\b|\bfor\s{1,3}(?:one|two|three)\s{1,3}years?\b"
-    r"|\d{1,2}\s{1,3}(?:voted|votes|in\s{1,3}favou?r)\b|$))"
+    r"|\d{1,2}\s{1,3}(?:voted|votes|in\s{1,3}favou?r)\b"
+    r"|\b(?:was|were|passed|(?:brought|tabled|presented|sponsored|put\s{1,3}forward)\s{1,3}by)\b|$))"
 )
 _SUBJECT = r"(?P<t>[^,;()\n]{8,300}?)"
 _TURNS = (
@@ -42,13 +43,16 @@ def _clean(title: str) -> str | None:
     return (words[:1].upper() + words[1:])[:MAX_TITLE]
 
 
-def title_in_prose(text: str) -> str | None:
-    """The voted text's subject from the first turn that names it, or None."""
-    for pattern in _TURNS:
-        match = pattern.search(text)
-        if match and (title := _clean(match["t"])):
-            return title
-    return None
+def title_in_prose(text: str, near: int | None = None) -> str | None:
+    """The voted text's subject: the turn closest to `near` (where the result is stated), else the first
+    turn, in the order above; None when no turn names it."""
+    found: list[tuple[int, int, str]] = []
+    for rank, pattern in enumerate(_TURNS):
+        for match in pattern.finditer(text):
+            if title := _clean(match["t"]):
+                distance = 0 if near is None else min(abs(match.start() - near), abs(match.end() - near))
+                found.append((distance if near is not None else rank, match.start(), title))
+    return min(found)[2] if found else None
 
 
 def title_on_symbol_line(text: str, own: list[Symbol]) -> str | None:
