@@ -218,7 +218,8 @@ def test_title_only_vote_key() -> None:
     )
     assert (
         item.key
-        == "vote:title:S-34:deteriorating human rights situation in ukraine stemming from the russian aggression"
+        == "vote:title:S-34:deteriorating human rights situation in ukraine stemming from the russian "
+        "aggression"
     )
     assert item.fields["title"] and item.fields["checks"]["session"] == "S-34"
     (unknown,) = _votes("ungeneva_2026-01_S39_iran.txt")
