@@ -32,7 +32,8 @@ def _session_titles() -> dict[str, list[tuple[str, str]]]:
         ("38", "Human rights situation in Syria", "A/HRC/RES/38/16"),
         (
             "54",
-            "Responding to the human rights and humanitarian crisis caused by the ongoing armed conflict in Sudan",
+            "Responding to the human rights and humanitarian crisis caused by the ongoing armed conflict "
+            "in Sudan",
             "A/HRC/RES/54/2",
         ),
         (
