@@ -1,12 +1,13 @@
 """Kind `press_feed`: UN Geneva meeting summaries and OHCHR news feeds, for same-day results.
 
-A feed entry carries a short description (the real UN Geneva feed: about ten entries in 9 KB), so when an
-entry reports action by the Council the article behind its link is read, through the fetcher the poll is
-given (per-host gap, conditional GET, size cap and cache are the fetcher's). The article gives one vote
-item per stated result (watchers.votes.parse_text), keyed by symbol, else by session and title. When the
-article cannot be had, the entry's own text is read instead and the poll goes on; a later poll reads the
-article again until it has it. What this source last said about `article:<link>` (PollContext.observed)
-tells whether the article was read in full (`read_from` "article") so it is not fetched again.
+A feed entry carries a short description (the real UN Geneva feed: about ten entries in 9 KB), so when
+an entry reports action by the Council the article behind its link (on the feed's own site) is read,
+through the fetcher the poll is given (per-host gap, conditional GET, size cap and cache are the
+fetcher's). The article gives one vote item per stated result (watchers.votes.parse_text), keyed by
+symbol, else by session and title. When the article cannot be had, the entry's own text is read instead
+and the poll goes on; a later poll reads the article again until it has it. What this source last said
+about `article:<link>` (PollContext.observed) tells whether the article was read in full (`read_from`
+"article"), so it is not fetched again.
 
 The article item is bookkeeping (not posted): title, url, date, read_from, symbols, the sentences
 reporting votes. A feed is a window, not a listing: every snapshot is additive (complete=False), so an
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from watchers.base import Item, Page, PageFetcher, PollContext, Snapshot, SourceError, Watcher
 from watchers.pages import absolute, clean_text, entry_date, load_feed
@@ -101,6 +103,14 @@ def story_items(
     return items
 
 
+def same_site(feed_url: str, link: str) -> bool:
+    """Articles are read only from the feed's own site (www.ungeneva.org's feed, www.ungeneva.org's
+    summaries): a feed is not a list of hosts for the bot to visit."""
+    feed_host = (urlsplit(feed_url).hostname or "").removeprefix("www.")
+    link_host = (urlsplit(link).hostname or "").removeprefix("www.")
+    return bool(feed_host) and feed_host == link_host
+
+
 def _read_article(fetcher: PageFetcher, url: str) -> str | None:
     """The article's story, or None when it cannot be had (logged: the entry's text stands in)."""
     from watchers.article import article_parts
@@ -130,7 +140,7 @@ def feed_items(page: Page, fetcher: PageFetcher | None, context: PollContext | N
         previous = context.observed(f"article:{url}") if context else None
         if previous is not None and previous.get("read_from") == "article":
             continue
-        story = _read_article(fetcher, url) if fetcher is not None else None
+        story = _read_article(fetcher, url) if fetcher is not None and same_site(page.url, url) else None
         found = story_items(
             url, title, entry_date(entry), story or text, "article" if story else "entry", page.url
         )
