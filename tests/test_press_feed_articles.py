@@ -141,3 +141,44 @@ def test_the_lead_s_listing_joins_title_only_votes(reported: str, expected: str 
     drafts = [(i.key, str(i.fields.get("title") or "")) for i in html_items(page) if i.kind == "document"]
     assert len(drafts) == 7
     assert match_draft(reported, drafts) == expected
+
+
+def test_articles_on_another_site_are_not_fetched(httpserver: HTTPServer) -> None:
+    feed = (FIXTURES / "press_feed_with_articles.xml").read_text(encoding="utf-8")
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        feed.replace("{base}", "https://www.ungeneva.org"), content_type="application/rss+xml"
+    )
+    items = _poll(httpserver)
+    articles = [dict(i.fields) for i in items.values() if i.kind == "article"]
+    assert len(articles) == 2 and all(a["read_from"] == "entry" for a in articles)
+    assert [k for k, v in items.items() if v.kind == "vote"] == ["vote:A/HRC/26/L.4"]
+
+
+def test_vote_parse_prints_every_vote() -> None:
+    text = Path(__file__).parent / "fixtures" / "votes" / "real" / "ungeneva_2018-07-06_HRC38_six_res.txt"
+    result = bot("vote", "parse", str(text), "--json")
+    assert result.returncode == 0, result.stderr
+    votes = json.loads(result.stdout)
+    assert [(v["yes"], v["no"], v["abstain"]) for v in votes] == [(19, 6, 21), (26, 5, 15)]
+    assert votes[1]["title"] == "Human rights situation in Syria" and votes[1]["abstain"] == 15
+    plain = bot("vote", "parse", str(text))
+    assert plain.stdout.count("(yes-no-abstain)") == 2
+
+
+def test_a_story_naming_its_text_no_other_way_is_told_by_its_headline() -> None:
+    from watchers.press_feed import story_items
+
+    real = (
+        Path(__file__).parent
+        / "fixtures"
+        / "votes"
+        / "real"
+        / "defencepk_2022-10-06_HRC51_xinjiang_19-17.txt"
+    )
+    headline, _, story = real.read_text(encoding="utf-8").partition("\n")
+    items = story_items("https://example.org/a", headline, "2022-10-06T19:12:00+00:00", story, "article", "f")
+    (vote,) = [i for i in items if i.kind == "vote"]
+    assert vote.key == "vote:title:51:top un rights body rejects xinjiang debate"
+    assert (vote.fields["yes"], vote.fields["no"], vote.fields["abstain"]) == (17, 19, 11)
+    assert vote.fields["outcome"] == "rejected"
+    assert vote.fields["checks"]["title"].startswith("the article's headline")

@@ -27,6 +27,7 @@ from watchers.registry import register
 from watchers.symbols import find_symbols
 from watchers.votes.items import vote_item
 from watchers.votes.parse_text import parse_vote_texts
+from watchers.votes.sessions import session_on
 
 log = logging.getLogger("hrcwatch.press_feed")
 
@@ -91,13 +92,20 @@ def story_items(
     }
     items = [Item(key=f"article:{url}", kind="article", fields=fields)]
     day = (published or "")[:10] or None
-    for vote in parse_vote_texts(f"{title}\n\n{text}", published=day):
-        if vote.yes is None or vote.no is None:
-            continue
+    votes = [
+        v
+        for v in parse_vote_texts(f"{title}\n\n{text}", published=day)
+        if v.yes is not None and v.no is not None
+    ]
+    for vote in votes:
         checks = {**vote.checks, "read_from": read_from}
+        if len(votes) == 1 and vote.key_symbol is None and vote.title is None and title:
+            vote = vote.with_changes(title=title)
+            checks["title"] = "the article's headline (the story names the text no other way)"
         if vote.date is None and day is not None:
             checks["date"] = "the feed entry's date (a summary is published on the day of its meeting)"
-        item = vote_item(vote.with_changes(source=url, date=vote.date or day, checks=checks))
+        session = vote.session or session_on(vote.date or day)
+        item = vote_item(vote.with_changes(source=url, date=vote.date or day, session=session, checks=checks))
         if item is not None:
             items.append(item)
     return items

@@ -155,7 +155,7 @@ def _heading_title(text: str) -> str | None:
     heading = _HEADING_NUMBER.search(text)
     if heading is None:
         return None
-    rest = text[heading.end() : text.find("\n", heading.end()) % (len(text) + 1)].strip()
+    rest = text[heading.end() :].split("\n", 1)[0].strip()
     return rest[:300] if len(rest.split()) >= 2 else None
 
 

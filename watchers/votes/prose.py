@@ -178,7 +178,6 @@ class ListResult:
     unrecognised: list[str] = field(default_factory=list)
     stated: dict[Category, int] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)
-    announced_but_empty: bool = False
 
 
 def _countries_in(region: str, registry: Registry, result: ListResult) -> list[str]:
