@@ -27,7 +27,6 @@ from watchers.registry import register
 from watchers.symbols import find_symbols
 from watchers.votes.items import vote_item
 from watchers.votes.parse_text import parse_vote_texts
-from watchers.votes.sessions import session_on
 
 log = logging.getLogger("hrcwatch.press_feed")
 
@@ -104,8 +103,7 @@ def story_items(
             checks["title"] = "the article's headline (the story names the text no other way)"
         if vote.date is None and day is not None:
             checks["date"] = "the feed entry's date (a summary is published on the day of its meeting)"
-        session = vote.session or session_on(vote.date or day)
-        item = vote_item(vote.with_changes(source=url, date=vote.date or day, session=session, checks=checks))
+        item = vote_item(vote.with_changes(source=url, date=vote.date or day, checks=checks))
         if item is not None:
             items.append(item)
     return items

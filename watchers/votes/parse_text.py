@@ -11,6 +11,7 @@ None or "not_shown"; whatever it contradicts becomes a warning (checks.py).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from watchers.symbols import Symbol, find_symbols, parse_symbol
@@ -190,10 +191,11 @@ def parse_vote_texts(text: str, session: int | str | None = None, published: str
         return [_parse_sheet_vote(text, sheet, session)]
     text = strip_chrome(text)
     day = meeting_date(text, published)
+    dated = Dated(day, day or (published or "")[:10] or None)
     segments = find_segments(text)
     if not segments:
-        return [_read_segment(text, None, text, session, day)] if _has_lists(text) else []
-    return [_read_segment(text, segment, text[: segments[0].anchor], session, day) for segment in segments]
+        return [_read_segment(text, None, text, session, dated)] if _has_lists(text) else []
+    return [_read_segment(text, segment, text[: segments[0].anchor], session, dated) for segment in segments]
 
 
 def _has_lists(text: str) -> bool:
@@ -237,8 +239,17 @@ def _parse_sheet_vote(text: str, sheet: list[list[str]], session: int | str | No
     return finish(vote, {})
 
 
+@dataclass(frozen=True)
+class Dated:
+    """The meeting's date when the text gives it, and the day that places the vote in a session (the
+    meeting's, else the page's publication day)."""
+
+    meeting: str | None
+    for_session: str | None
+
+
 def _read_segment(
-    text: str, segment: Segment | None, lede: str, session: int | str | None, day: str | None
+    text: str, segment: Segment | None, lede: str, session: int | str | None, dated: Dated
 ) -> Vote:
     reg = registry()
     start, end = (segment.start, segment.end) if segment else (0, len(text))
@@ -270,8 +281,8 @@ def _read_segment(
         or title_in_prose(sentence, near=_offset(text, sentence, segment))
         or title_in_prose(piece)
         or title_in_prose(lede),
-        date=day,
-        session=_session(text, symbol or draft_symbol, session, day),
+        date=dated.meeting,
+        session=_session(text, symbol or draft_symbol, session, dated.for_session),
         outcome=_outcome(sentence, headline or text[:300]),  # type: ignore[arg-type]
         roll_call=roll_call,
         unrecognised=tuple(dict.fromkeys(lists.unrecognised)),
