@@ -30,7 +30,7 @@ SYRIA_38 = "vote:title:38:human rights situation in syria"
 HRC26_VOTES = ["vote:A/HRC/26/L.4", "vote:A/HRC/26/L.14", "vote:A/HRC/26/L.15", "vote:A/HRC/26/L.8/Rev.1"]
 
 
-def _serve(httpserver: HTTPServer, article_status: int = 200) -> None:
+def _serve(httpserver: HTTPServer, article_status: int = 200, broken: bytes = b"") -> None:
     feed = (FIXTURES / "press_feed_with_articles.xml").read_text(encoding="utf-8")
     feed = feed.replace("{base}", httpserver.url_for("").rstrip("/"))
     httpserver.expect_request("/rss.xml").respond_with_data(feed, content_type="application/rss+xml")
@@ -38,7 +38,7 @@ def _serve(httpserver: HTTPServer, article_status: int = 200) -> None:
         (HRC38, "ungeneva_meeting_summary_2018-07-06_HRC38.html"),
         (HRC26, "unwatch_hrc26_results_article.html"),
     ):
-        body = (FIXTURES / name).read_bytes() if article_status == 200 else b"down for maintenance"
+        body = (FIXTURES / name).read_bytes() if article_status == 200 and not broken else broken
         httpserver.expect_request(path).respond_with_data(body, article_status, content_type="text/html")
 
 
@@ -72,8 +72,15 @@ def test_every_vote_of_the_linked_articles(httpserver: HTTPServer) -> None:
     assert all(a["read_from"] == "article" and a["title"] and a["url"] and a["date"] for a in articles)
 
 
-def test_a_failed_article_falls_back_to_the_entry_and_is_read_next_time(httpserver: HTTPServer) -> None:
-    _serve(httpserver, article_status=503)
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(503, b"down for maintenance"), (200, (FIXTURES / "garbage.bin").read_bytes())],
+    ids=["http-503", "garbage-200"],
+)
+def test_a_failed_article_falls_back_to_the_entry_and_is_read_next_time(
+    httpserver: HTTPServer, status: int, body: bytes
+) -> None:
+    _serve(httpserver, article_status=status, broken=body)
     first = _poll(httpserver)
     hrc26 = dict(first[f"article:{httpserver.url_for(HRC26)}"].fields)
     assert hrc26["read_from"] == "entry"

@@ -3,8 +3,10 @@
 Real copies start with "Skip to main content", "Breadcrumb", a language menu written in another script
 ("Перейти к основному содержанию", "跳转到主要内容"), "Chinese – Main Navigation OHCHR", "Sobrescribir
 enlaces de ayuda a la navegación", "Meeting Summaries", "Learn more", "Close", "Back". None of these is a
-title or a fact: a line is chrome when it has no Latin letter at all, names navigation, or is one of the
-short labels below (each seen on at least two real pages, tests/fixtures/votes/real).
+title or a fact. A line is chrome when it has no Latin letter at all (three real pages), names navigation
+in a few words (four real pages, in English and Spanish), or is one of the labels below: the short lines,
+on their own, of the real pages in tests/fixtures/votes/real (a list of words, like the country names,
+not a rule).
 """
 
 from __future__ import annotations
