@@ -3,7 +3,8 @@
     .venv/bin/python scripts/score_real_texts.py [--json] [--verbose]
 
 For each text: votes reported (by the record), votes read (a read vote whose tallies are the record's),
-tallies right (figures equal to the record; a figure the text does not give may be absent), and wrong
+vote items (votes the press feed would publish: both tallies and a key, by symbol or by title), tallies
+right (figures equal to the record; a figure the text does not give may be absent), and wrong
 facts: a figure, outcome, symbol or date that is not the record's, a country under another vote than the
 record's roll-call, or a vote the text does not report. A non-member the text itself lists (a source
 error) is not a wrong fact when the vote carries the membership warning: it is counted as flagged.
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from state.vote_history import VoteHistory  # noqa: E402
+from watchers.press_feed import story_items  # noqa: E402
+from watchers.votes.chrome import strip_chrome  # noqa: E402
 from watchers.votes.model import Vote  # noqa: E402
 from watchers.votes.parse_text import parse_vote_texts  # noqa: E402
 
@@ -38,6 +41,7 @@ class TextScore:
     set: str
     reported: int = 0
     read: int = 0
+    items: int = 0
     figures: int = 0
     figures_right: int = 0
     flagged: int = 0
@@ -88,6 +92,18 @@ def _facts(vote: Vote, want: dict[str, Any], roll_call: dict[str, str] | None, s
             score.wrong.append(f"{label}: {iso3} read as {choice}, the record says {official}")
 
 
+def _press_items(text: str, wanted: list[dict[str, Any]]) -> int:
+    """How many of the reported votes the press feed would publish as vote items, the text's first line
+    taken as the article's headline."""
+    headline, _, story = strip_chrome(text).strip().partition("\n")
+    items = [
+        i
+        for i in story_items("https://example.org/a", headline.strip(), None, story, "article", "")
+        if i.kind == "vote"
+    ]
+    return sum(any((i.fields["yes"], i.fields["no"]) == (w["yes"], w["no"]) for i in items) for w in wanted)
+
+
 def score_text(name: str, spec: dict[str, Any], roll_calls: dict[str, dict[str, str]]) -> TextScore:
     text = (FIXTURES / name).read_text(encoding="utf-8")
     votes = parse_vote_texts(text)
@@ -102,6 +118,7 @@ def score_text(name: str, spec: dict[str, Any], roll_calls: dict[str, dict[str, 
         unused.remove(found)
         score.read += 1
         _facts(found, want, record, score)
+    score.items = _press_items(text, spec["votes"])
     for extra in unused:
         tallies = "-".join("?" if n is None else str(n) for n in extra.tallies())
         score.wrong.append(f"a vote the text does not report: {tallies} {extra.title or ''}".strip())
@@ -115,10 +132,12 @@ def score_all() -> list[TextScore]:
 
 
 def _print(scores: list[TextScore], verbose: bool) -> None:
-    print(f"{'text':58} {'set':8} {'reported':>8} {'read':>5} {'tallies':>8} {'wrong':>6}")
+    print(f"{'text':58} {'set':8} {'reported':>8} {'read':>5} {'items':>5} {'tallies':>8} {'wrong':>6}")
     for s in scores:
         tallies = f"{s.figures_right}/{s.figures}"
-        print(f"{s.name[:58]:58} {s.set:8} {s.reported:8} {s.read:5} {tallies:>8} {len(s.wrong):6}")
+        print(
+            f"{s.name[:58]:58} {s.set:8} {s.reported:8} {s.read:5} {s.items:5} {tallies:>8} {len(s.wrong):6}"
+        )
         if verbose:
             for fact in s.wrong:
                 print(f"    wrong: {fact}")
@@ -126,7 +145,8 @@ def _print(scores: list[TextScore], verbose: bool) -> None:
         group = [s for s in scores if s.set == name]
         print(
             f"{name}: {len(group)} texts, votes read {sum(s.read for s in group)}/"
-            f"{sum(s.reported for s in group)}, tallies right {sum(s.figures_right for s in group)}/"
+            f"{sum(s.reported for s in group)}, vote items {sum(s.items for s in group)}, "
+            f"tallies right {sum(s.figures_right for s in group)}/"
             f"{sum(s.figures for s in group)}, wrong facts {sum(len(s.wrong) for s in group)}, "
             f"source errors flagged {sum(s.flagged for s in group)}"
         )
