@@ -103,9 +103,11 @@ def test_an_article_read_in_full_is_not_fetched_again(httpserver: HTTPServer) ->
     assert not any(item.kind == "vote" for item in again.values())
 
 
-def test_inspect_reads_the_articles(httpserver: HTTPServer) -> None:
+def test_inspect_reads_the_articles(httpserver: HTTPServer, tmp_path: Path) -> None:
     _serve(httpserver)
-    result = bot("inspect", "press_feed", httpserver.url_for("/rss.xml"))
+    config = tmp_path / "config.toml"
+    config.write_text('[http]\nmin_host_gap = "0s"\n', encoding="utf-8")
+    result = bot("inspect", "press_feed", httpserver.url_for("/rss.xml"), "--config", str(config))
     assert result.returncode == 0, result.stderr
     keys = [json.loads(line)["key"] for line in result.stdout.splitlines()]
     assert {BELARUS_38, SYRIA_38, *HRC26_VOTES} <= set(keys)
@@ -168,8 +170,14 @@ def test_vote_parse_prints_every_vote() -> None:
     votes = json.loads(result.stdout)
     assert [(v["yes"], v["no"], v["abstain"]) for v in votes] == [(19, 6, 21), (26, 5, 15)]
     assert votes[1]["title"] == "Human rights situation in Syria" and votes[1]["abstain"] == 15
+
+
+def test_vote_parse_prints_every_vote_in_words() -> None:
+    text = Path(__file__).parent / "fixtures" / "votes" / "real" / "ohchr_2016-03-24_HRC31_six_res.txt"
     plain = bot("vote", "parse", str(text))
-    assert plain.stdout.count("(yes-no-abstain)") == 2
+    assert plain.returncode == 0, plain.stderr
+    assert "adopted, 33-6-8 (yes-no-abstain), 2016-03-24" in plain.stdout
+    assert "adopted, 31-5-10 (yes-no-abstain), 2016-03-24" in plain.stdout
 
 
 def test_a_story_naming_its_text_no_other_way_is_told_by_its_headline() -> None:
