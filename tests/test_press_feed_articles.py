@@ -197,3 +197,25 @@ def test_a_story_naming_its_text_no_other_way_is_told_by_its_headline() -> None:
     assert (vote.fields["yes"], vote.fields["no"], vote.fields["abstain"]) == (17, 19, 11)
     assert vote.fields["outcome"] == "rejected"
     assert vote.fields["checks"]["title"].startswith("the article's headline")
+
+
+def test_a_poll_reads_at_most_ten_articles(httpserver: HTTPServer) -> None:
+    """SYNTHETIC feed: the real HRC38 entry repeated under 12 links, each serving the real article."""
+    article = (FIXTURES / "ungeneva_meeting_summary_2018-07-06_HRC38.html").read_bytes()
+    entries = []
+    for n in range(12):
+        httpserver.expect_request(f"/summary/{n}").respond_with_data(article, content_type="text/html")
+        entries.append(
+            f"<item><title>HUMAN RIGHTS COUNCIL ADOPTS SIX RESOLUTIONS {n}</title>"
+            f"<link>{httpserver.url_for(f'/summary/{n}')}</link>"
+            "<description>The Human Rights Council this morning adopted six resolutions.</description>"
+            "<pubDate>Fri, 06 Jul 2018 13:05:00 GMT</pubDate></item>"
+        )
+    feed = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{"".join(entries)}</channel></rss>'
+    )
+    httpserver.expect_request("/rss.xml").respond_with_data(feed, content_type="application/rss+xml")
+    items = _poll(httpserver)
+    read = [i.fields["read_from"] for i in items.values() if i.kind == "article"]
+    assert sorted(read) == ["article"] * 10 + ["entry"] * 2
+    assert sum(1 for request, _ in httpserver.log if request.path.startswith("/summary/")) == 10

@@ -31,6 +31,9 @@ from watchers.votes.parse_text import parse_vote_texts
 log = logging.getLogger("hrcwatch.press_feed")
 
 MAX_ENTRY_TEXT = 50_000
+# A poll reads at most this many articles (each waits for the host's gap); the others are read from their
+# entries and their articles on the next polls. The real feed carries about ten entries.
+MAX_ARTICLES_PER_POLL = 10
 MAX_SENTENCES = 30
 ReadFrom = Literal["article", "entry"]
 _COUNCIL = re.compile(r"Human\s{1,3}Rights\s{1,3}Council|\bHRC\b", re.IGNORECASE)
@@ -137,6 +140,7 @@ def feed_items(page: Page, fetcher: PageFetcher | None, context: PollContext | N
     """Items of every entry reporting Council action; articles are read when a fetcher is given."""
     feed = load_feed(page)
     items: dict[str, Item] = {}
+    fetches = 0
     for entry in feed.entries:
         title = clean_text(str(entry.get("title", "")), 500)
         url = absolute(page.url, entry.get("link"))
@@ -146,7 +150,10 @@ def feed_items(page: Page, fetcher: PageFetcher | None, context: PollContext | N
         previous = context.observed(f"article:{url}") if context else None
         if previous is not None and previous.get("read_from") == "article":
             continue
-        story = _read_article(fetcher, url) if fetcher is not None and same_site(page.url, url) else None
+        story = None
+        if fetcher is not None and same_site(page.url, url) and fetches < MAX_ARTICLES_PER_POLL:
+            fetches += 1
+            story = _read_article(fetcher, url)
         found = story_items(
             url, title, entry_date(entry), story or text, "article" if story else "entry", page.url
         )
