@@ -28,7 +28,7 @@ from watchers.votes.prose import (
     find_lists,
     trailing_lists,
 )
-from watchers.votes.segments import Segment, find_segments, history_spans
+from watchers.votes.segments import Segment, find_segments, history_spans, sentence_bounds
 from watchers.votes.sessions import session_in_words, session_on
 from watchers.votes.titles import title_in_prose, title_on_symbol_line
 
@@ -145,12 +145,6 @@ def _outcome(sentence: str, lede: str) -> str | None:
     return None
 
 
-def _sentence(text: str, position: int) -> str:
-    start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position)) + 1
-    ends = [i for i in (text.find(". ", position), text.find("\n", position)) if i >= 0]
-    return text[start : min(ends) if ends else len(text)]
-
-
 def _heading_title(text: str) -> str | None:
     """The title after a document's own number: "Decision 4/103. Human rights and unilateral ..."."""
     heading = _HEADING_NUMBER.search(text)
@@ -160,11 +154,11 @@ def _heading_title(text: str) -> str | None:
     return rest[:300] if len(rest.split()) >= 2 else None
 
 
-def _offset(text: str, sentence: str, segment: Segment | None) -> int | None:
+def _offset(text: str, segment: Segment | None) -> int | None:
     """Where, inside its sentence, the segment's result is stated."""
     if segment is None:
         return None
-    return segment.anchor - text.rfind(sentence, 0, segment.anchor + len(sentence))
+    return segment.anchor - sentence_bounds(text, segment.anchor)[0]
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -271,14 +265,14 @@ def _read_segment(
     if symbol is None and draft_symbol is None:
         warnings.append("the text names no symbol: it cannot be matched to an official record")
     own = [s for s in (draft, adopted) if s is not None]
-    sentence = _sentence(text, segment.anchor) if segment else piece
+    sentence = text[slice(*sentence_bounds(text, segment.anchor))] if segment else piece
     headline = lede[:300] if segment is None or segment.start == 0 else ""
     vote = Vote(
         symbol=symbol,
         draft_symbol=draft_symbol,
         title=title_on_symbol_line(piece, own)
         or _heading_title(piece)
-        or title_in_prose(sentence, near=_offset(text, sentence, segment))
+        or title_in_prose(sentence, near=_offset(text, segment))
         or title_in_prose(piece)
         or title_in_prose(lede),
         date=dated.meeting,

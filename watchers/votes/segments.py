@@ -50,14 +50,16 @@ def _paragraph_of(starts: list[int], position: int) -> int:
     return max(s for s in starts if s <= position)
 
 
-def _sentence_around(text: str, position: int) -> str:
+def sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """[start, end) of the sentence (or line) holding `position`."""
     start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position)) + 1
-    end_candidates = [i for i in (text.find(". ", position), text.find("\n", position)) if i >= 0]
-    return text[start : min(end_candidates) if end_candidates else len(text)]
+    ends = [i for i in (text.find(". ", position), text.find("\n", position)) if i >= 0]
+    return start, min(ends) if ends else len(text)
 
 
 def is_history(text: str, statement: Statement) -> bool:
-    return bool(_HISTORY.search(_sentence_around(text, statement.start)))
+    start, end = sentence_bounds(text, statement.start)
+    return bool(_HISTORY.search(text[start:end]))
 
 
 def _agrees(first: dict[Category, int], second: dict[Category, int]) -> bool:
@@ -115,12 +117,4 @@ def find_segments(text: str) -> list[Segment]:
 
 def history_spans(text: str) -> list[tuple[int, int]]:
     """Where the text tells an earlier vote: those sentences hold no list or figure of this one."""
-    spans = []
-    for statement in statements(text):
-        if is_history(text, statement):
-            start = max(text.rfind(". ", 0, statement.start), text.rfind("\n", 0, statement.start)) + 1
-            end_at = [
-                i for i in (text.find(". ", statement.start), text.find("\n", statement.start)) if i >= 0
-            ]
-            spans.append((start, min(end_at) if end_at else len(text)))
-    return spans
+    return [sentence_bounds(text, s.start) for s in statements(text) if is_history(text, s)]
