@@ -6,8 +6,10 @@ For each text: votes reported (by the record), votes read (a read vote whose tal
 vote items (votes the press feed would publish: both tallies and a key, by symbol or by title), tallies
 right (figures equal to the record; a figure the text does not give may be absent), and wrong
 facts: a figure, outcome, symbol or date that is not the record's, a country under another vote than the
-record's roll-call, or a vote the text does not report. A non-member the text itself lists (a source
-error) is not a wrong fact when the vote carries the membership warning: it is counted as flagged.
+record's roll-call, a title that joins another text of the session than the record's (match_draft over
+the record's titles of that session), or a vote the text does not report. A non-member the text itself
+lists (a source error) is not a wrong fact when the vote carries the membership warning: it is counted
+as flagged.
 Ground truth: tests/fixtures/votes/real_texts_expected.json (derived from the record) and the record's
 roll-calls shipped in state/data.
 """
@@ -15,6 +17,7 @@ roll-calls shipped in state/data.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from dataclasses import asdict, dataclass, field
@@ -27,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 from state.vote_history import VoteHistory  # noqa: E402
 from watchers.press_feed import story_items  # noqa: E402
 from watchers.votes.chrome import strip_chrome  # noqa: E402
-from watchers.votes.model import Vote  # noqa: E402
+from watchers.votes.model import Vote, session_of  # noqa: E402
 from watchers.votes.parse_text import parse_vote_texts  # noqa: E402
+from watchers.votes.title_match import match_draft  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "votes"
 EXPECTED = FIXTURES / "real_texts_expected.json"
@@ -42,10 +46,21 @@ class TextScore:
     reported: int = 0
     read: int = 0
     items: int = 0
+    by_title: int = 0
+    joined: int = 0
     figures: int = 0
     figures_right: int = 0
     flagged: int = 0
     wrong: list[str] = field(default_factory=list)
+
+
+@functools.cache
+def _session_titles() -> dict[str, list[tuple[str, str]]]:
+    by_session: dict[str, list[tuple[str, str]]] = {}
+    for vote in VoteHistory().shipped():
+        if vote.session and vote.title and vote.symbol:
+            by_session.setdefault(vote.session, []).append((vote.symbol, vote.title))
+    return by_session
 
 
 def _roll_calls(expected: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -79,6 +94,13 @@ def _facts(vote: Vote, want: dict[str, Any], roll_call: dict[str, str] | None, s
             )
     if vote.date is not None and vote.date != want.get("date"):
         score.wrong.append(f"{label}: date {vote.date}, the record says {want.get('date')}")
+    record = want.get("record")
+    if record and vote.title and vote.key_symbol is None:
+        joined = match_draft(vote.title, _session_titles().get(session_of(record) or "", []))
+        score.by_title += 1
+        score.joined += joined == record
+        if joined is not None and joined != record:
+            score.wrong.append(f"{label}: the title '{vote.title}' joins {joined}, the record says {record}")
     if roll_call is None:
         return
     outsiders_flagged = any("not members" in w for w in vote.warnings)
@@ -148,7 +170,8 @@ def _print(scores: list[TextScore], verbose: bool) -> None:
             f"{sum(s.reported for s in group)}, vote items {sum(s.items for s in group)}, "
             f"tallies right {sum(s.figures_right for s in group)}/"
             f"{sum(s.figures for s in group)}, wrong facts {sum(len(s.wrong) for s in group)}, "
-            f"source errors flagged {sum(s.flagged for s in group)}"
+            f"source errors flagged {sum(s.flagged for s in group)}; title-only votes of the record joined "
+            f"to their text by title {sum(s.joined for s in group)}/{sum(s.by_title for s in group)}"
         )
 
 

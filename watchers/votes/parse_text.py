@@ -188,8 +188,8 @@ def parse_vote_texts(text: str, session: int | str | None = None, published: str
     dated = Dated(day, day or (published or "")[:10] or None)
     segments = find_segments(text)
     if not segments:
-        return [_read_segment(text, None, text, session, dated)] if _has_lists(text) else []
-    return [_read_segment(text, segment, text[: segments[0].anchor], session, dated) for segment in segments]
+        return [_read_segment(text, None, session, dated)] if _has_lists(text) else []
+    return [_read_segment(text, segment, session, dated) for segment in segments]
 
 
 def _has_lists(text: str) -> bool:
@@ -242,9 +242,7 @@ class Dated:
     for_session: str | None
 
 
-def _read_segment(
-    text: str, segment: Segment | None, lede: str, session: int | str | None, dated: Dated
-) -> Vote:
+def _read_segment(text: str, segment: Segment | None, session: int | str | None, dated: Dated) -> Vote:
     reg = registry()
     start, end = (segment.start, segment.end) if segment else (0, len(text))
     piece = _blank(text, history_spans(text))[start:end]
@@ -266,18 +264,18 @@ def _read_segment(
         warnings.append("the text names no symbol: it cannot be matched to an official record")
     own = [s for s in (draft, adopted) if s is not None]
     sentence = text[slice(*sentence_bounds(text, segment.anchor))] if segment else piece
-    headline = lede[:300] if segment is None or segment.start == 0 else ""
+    # The headline speaks for the text's first vote; a later vote's segment begins with its own words.
+    opening = piece[:300]
     vote = Vote(
         symbol=symbol,
         draft_symbol=draft_symbol,
         title=title_on_symbol_line(piece, own)
         or _heading_title(piece)
         or title_in_prose(sentence, near=_offset(text, segment))
-        or title_in_prose(piece)
-        or title_in_prose(lede),
+        or title_in_prose(piece),
         date=dated.meeting,
         session=_session(text, symbol or draft_symbol, session, dated.for_session),
-        outcome=_outcome(sentence, headline or text[:300]),  # type: ignore[arg-type]
+        outcome=_outcome(sentence, opening),  # type: ignore[arg-type]
         roll_call=roll_call,
         unrecognised=tuple(dict.fromkeys(lists.unrecognised)),
         warnings=tuple(warnings),
