@@ -225,3 +225,16 @@ def test_title_only_vote_key() -> None:
     (unknown,) = _votes("ungeneva_2026-01_S39_iran.txt")
     no_session = vote_item(unknown.with_changes(session=None))
     assert no_session is not None and no_session.key.startswith("vote:title:unknown:")
+
+
+def test_a_text_gives_at_most_a_hundred_votes() -> None:
+    """SYNTHETIC: 150 resolution paragraphs in the UN summaries' wording (a real session has fewer than 50
+    votes); the first hundred are read, each with its own tallies."""
+    text = "".join(
+        f"In a resolution on topic number {i}, adopted by a vote of {20 + i % 5} in favour, {i % 7} against "
+        f"and {i % 9} abstentions, the Council decided.\n\n"
+        for i in range(150)
+    )
+    votes = parse_vote_texts(text)
+    assert len(votes) == 100
+    assert votes[99].tallies() == (24, 1, 0) and votes[99].title == "Topic number 99"

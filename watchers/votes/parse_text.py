@@ -33,6 +33,7 @@ from watchers.votes.sessions import session_in_words, session_on
 from watchers.votes.titles import title_in_prose, title_on_symbol_line
 
 MAX_TEXT = 200_000
+MAX_VOTES = 100
 _SHEET_VOTES: dict[str, Choice] = {
     "YES": "yes",
     "Y": "yes",
@@ -123,17 +124,20 @@ def _symbols(text: str) -> tuple[Symbol | None, Symbol | None]:
     return adopted, draft
 
 
-def _session(text: str, symbol: str | None, given: int | str | None, day: str | None) -> str | None:
+def _session_in_text(text: str, given: int | str | None) -> str | None:
+    """The caller's session, else the one the text names for its meeting ("closed its thirty-fourth
+    special session", "the 25th session of the HRC")."""
     if given is not None:
         return str(given).upper()
-    from_symbol = session_of(symbol)
-    if from_symbol:
-        return from_symbol
-    in_words = session_in_words(text)
-    if in_words:
-        return in_words
     ordinal = _ORDINAL_SESSION.search(text)
-    return ordinal.group(1) if ordinal else session_on(day)
+    return session_in_words(text) or (ordinal.group(1) if ordinal else None)
+
+
+def _session(given: int | str | None, symbol: str | None, in_text: str | None, day: str | None) -> str | None:
+    """The caller's, else the symbol's, else the text's own words, else the record's voting day."""
+    if given is not None:
+        return str(given).upper()
+    return session_of(symbol) or in_text or session_on(day)
 
 
 def _outcome(sentence: str, lede: str) -> str | None:
@@ -185,11 +189,18 @@ def parse_vote_texts(text: str, session: int | str | None = None, published: str
         return [_parse_sheet_vote(text, sheet, session)]
     text = strip_chrome(text)
     day = meeting_date(text, published)
-    dated = Dated(day, day or (published or "")[:10] or None)
-    segments = find_segments(text)
+    reading = Reading(
+        text=text,
+        without_history=_blank(text, history_spans(text)),
+        meeting=day,
+        given_session=session,
+        session_in_text=_session_in_text(text, session),
+        day_for_session=day or (published or "")[:10] or None,
+    )
+    segments = find_segments(text)[:MAX_VOTES]
     if not segments:
-        return [_read_segment(text, None, session, dated)] if _has_lists(text) else []
-    return [_read_segment(text, segment, session, dated) for segment in segments]
+        return [_read_segment(reading, None)] if _has_lists(text) else []
+    return [_read_segment(reading, segment) for segment in segments]
 
 
 def _has_lists(text: str) -> bool:
@@ -222,7 +233,7 @@ def _parse_sheet_vote(text: str, sheet: list[list[str]], session: int | str | No
         draft_symbol=draft_symbol,
         title=title_on_symbol_line(text, own),
         date=day,
-        session=_session(text, symbol or draft_symbol, session, day),
+        session=_session(session, symbol or draft_symbol, _session_in_text(text, session), day),
         outcome=_outcome("", text[:300]),
         roll_call=roll_call,
         unrecognised=tuple(dict.fromkeys(unrecognised)),
@@ -234,18 +245,25 @@ def _parse_sheet_vote(text: str, sheet: list[list[str]], session: int | str | No
 
 
 @dataclass(frozen=True)
-class Dated:
-    """The meeting's date when the text gives it, and the day that places the vote in a session (the
-    meeting's, else the page's publication day)."""
+class Reading:
+    """What every vote of one text shares: the text, the text with its history blanked, the meeting's
+    date when the text gives it, the caller's session, the session the text names in words, and the day
+    that places a vote in a session when nothing else does (the meeting's, else the page's publication
+    day)."""
 
+    text: str
+    without_history: str
     meeting: str | None
-    for_session: str | None
+    given_session: int | str | None
+    session_in_text: str | None
+    day_for_session: str | None
 
 
-def _read_segment(text: str, segment: Segment | None, session: int | str | None, dated: Dated) -> Vote:
+def _read_segment(reading: Reading, segment: Segment | None) -> Vote:
     reg = registry()
+    text = reading.text
     start, end = (segment.start, segment.end) if segment else (0, len(text))
-    piece = _blank(text, history_spans(text))[start:end]
+    piece = reading.without_history[start:end]
     warnings: list[str] = []
     checks: dict[str, Any] = {}
     stated: dict[Category, int] = segment.counts() if segment else {}
@@ -273,8 +291,10 @@ def _read_segment(text: str, segment: Segment | None, session: int | str | None,
         or _heading_title(piece)
         or title_in_prose(sentence, near=_offset(text, segment))
         or title_in_prose(piece),
-        date=dated.meeting,
-        session=_session(text, symbol or draft_symbol, session, dated.for_session),
+        date=reading.meeting,
+        session=_session(
+            reading.given_session, symbol or draft_symbol, reading.session_in_text, reading.day_for_session
+        ),
         outcome=_outcome(sentence, opening),  # type: ignore[arg-type]
         roll_call=roll_call,
         unrecognised=tuple(dict.fromkeys(lists.unrecognised)),
