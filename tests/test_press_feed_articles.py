@@ -219,3 +219,32 @@ def test_a_poll_reads_at_most_ten_articles(httpserver: HTTPServer) -> None:
     read = [i.fields["read_from"] for i in items.values() if i.kind == "article"]
     assert sorted(read) == ["article"] * 10 + ["entry"] * 2
     assert sum(1 for request, _ in httpserver.log if request.path.startswith("/summary/")) == 10
+
+
+def test_through_the_store_an_article_is_read_once_and_its_votes_kept(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """The real poller and store: the first poll reads both articles; the second, told by the store what
+    this source last reported, fetches the feed only. The title-only votes are items of the store."""
+    from bot.config import SourceConfig
+    from bot.poller import make_watcher, poll_source
+    from state.store import Store
+
+    _serve(httpserver)
+    store = Store(tmp_path / "s.sqlite3", channels=("console",))
+    source = SourceConfig(
+        "press",
+        "press_feed",
+        httpserver.url_for("/rss.xml"),
+        timedelta(minutes=15),
+        announce_existing=True,
+        options=PressFeed.Options(),
+    )
+    fetcher = HttpFetcher(HttpConfig(min_host_gap=timedelta(0), read_timeout=timedelta(seconds=5)))
+    watcher = make_watcher(source)
+    first = poll_source(source, watcher, fetcher, store)
+    assert first.ok and _article_requests(httpserver) == 2
+    second = poll_source(source, watcher, fetcher, store)
+    assert second.ok and _article_requests(httpserver) == 2, "articles read in full are not fetched again"
+    keys = {item.key for item in store.items(key_prefix="vote:")}
+    assert {BELARUS_38, SYRIA_38, *HRC26_VOTES} <= keys

@@ -163,7 +163,7 @@ def feed_items(page: Page, fetcher: PageFetcher | None, context: PollContext | N
 
 
 def parse_press_feed(page: Page) -> list[Item]:
-    """What the feed itself says (no article fetched): `inspect` on a saved feed."""
+    """What the feed itself says, no article fetched (`parse`: tests, fuzzing, hostile pages)."""
     return feed_items(page, None, None)
 
 
