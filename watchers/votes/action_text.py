@@ -97,6 +97,7 @@ def parse_action_text(text: str) -> ActionResult:
     if match is not None:
         tallies = tuple(_figure(g) for g in match.groups())
         if tallies[2] is None and "abst" not in lowered:
+            # "[45 in favour, 1 against]": OHCHR's pages leave out a zero; the record agrees (13/6, 13/7).
             tallies = (tallies[0], tallies[1], 0)
     meeting = _MEETING_RE.search(cleaned)
     return ActionResult(
