@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run poll status test lint format clean demo
+.PHONY: run poll status test lint format clean demo score
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(BIN)/activate
 format: $(BIN)/activate
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+score: $(BIN)/activate
+	$(BIN)/python scripts/score_real_texts.py --verbose
 
 demo: $(BIN)/activate
 	$(BIN)/python demo/run.py

@@ -221,12 +221,14 @@ class VoteHistory:
 
 
 def _before(other: Vote, vote: Vote) -> bool:
-    """Earlier by date, or by session number when the new vote's report gives no date."""
+    """Earlier by date, or by session number when the new vote's report gives no date. When neither
+    tells the order (no date, a special or unknown session), no vote is "previous": a vote is never
+    compared with a later one, nor with itself."""
     if vote.date:
         return (other.date or "") < vote.date
     if (vote.session or "").isdigit() and (other.session or "").isdigit():
         return int(other.session or 0) < int(vote.session or 0)
-    return True
+    return False
 
 
 @functools.cache

@@ -167,6 +167,11 @@ class Watcher(ABC):
     def parse(self, page: Page) -> list[Item]:
         """Items on one page. Raise ParseError when the page is not what this kind reads."""
 
+    def inspect(self, page: Page, fetcher: PageFetcher) -> list[Item]:
+        """What `python -m bot inspect` prints for one page: its items, with whatever else this kind
+        fetches to read them (a press feed's articles)."""
+        return self.parse(page)
+
     def poll(self, fetcher: PageFetcher, context: PollContext) -> Snapshot:
         """Fetches and parses every URL; a 304 page is re-read from the fetcher's cache."""
         pages: list[Page] = []

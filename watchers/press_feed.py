@@ -1,27 +1,41 @@
 """Kind `press_feed`: UN Geneva meeting summaries and OHCHR news feeds, for same-day results.
 
-Only articles that report action by the Council become items: one article item (kind "document",
-key "article:" + link) with the symbols it names and the sentences that report votes, and one vote
-item per vote the votes parser reads from the article with a Council symbol and both tallies.
-Prose is the weakest vote source: each vote item says so in `source` and the parser's checks.
+A feed entry carries a short description (the real UN Geneva feed: about ten entries in 9 KB), so when
+an entry reports action by the Council the article behind its link (on the feed's own site) is read,
+through the fetcher the poll is given (per-host gap, conditional GET, size cap and cache are the
+fetcher's). The article gives one vote item per stated result (watchers.votes.parse_text), keyed by
+symbol, else by session and title. When the article cannot be had, the entry's own text is read instead
+and the poll goes on; a later poll reads the article again until it has it. What this source last said
+about `article:<link>` (PollContext.observed) tells whether the article was read in full (`read_from`
+"article"), so it is not fetched again.
+
+The article item is bookkeeping (not posted): title, url, date, read_from, symbols, the sentences
+reporting votes. A feed is a window, not a listing: every snapshot is additive (complete=False), so an
+entry that scrolls off is never "removed".
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
-from watchers.base import Item, Page, Watcher
+from watchers.base import Item, Page, PageFetcher, PollContext, Snapshot, SourceError, Watcher
 from watchers.pages import absolute, clean_text, entry_date, load_feed
 from watchers.registry import register
 from watchers.symbols import find_symbols
 from watchers.votes.items import vote_item
 from watchers.votes.parse_text import parse_vote_texts
 
-MAX_ARTICLE = 50_000
+log = logging.getLogger("hrcwatch.press_feed")
+
+MAX_ENTRY_TEXT = 50_000
+# A poll reads at most this many articles (each waits for the host's gap); the others are read from their
+# entries and their articles on the next polls. The real feed carries about ten entries.
+MAX_ARTICLES_PER_POLL = 10
 MAX_SENTENCES = 30
+ReadFrom = Literal["article", "entry"]
 _COUNCIL = re.compile(r"Human\s{1,3}Rights\s{1,3}Council|\bHRC\b", re.IGNORECASE)
 _ACTION = re.compile(
     r"\b(?:adopt(?:ed|s|ing)?|reject(?:ed|s)?|withdr[ae]wn?|recorded\s{1,3}vote|without\s{1,3}a\s{1,3}vote"
@@ -37,15 +51,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 
 
 def _entry_text(entry: Any) -> str:
-    """The entry's body as plain text: full content if the feed carries it, else the summary."""
+    """The entry's body as plain text, a paragraph per block: full content if the feed carries it, else
+    the summary."""
+    from bs4 import BeautifulSoup
+
     parts = [c.get("value", "") for c in entry.get("content", []) or []] or [entry.get("summary", "")]
-    html = " ".join(str(p) for p in parts)[:MAX_ARTICLE]
-    return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split()) if html.strip() else ""
+    html = " ".join(str(p) for p in parts)[:MAX_ENTRY_TEXT]
+    if not html.strip():
+        return ""
+    soup = BeautifulSoup(html, "lxml")
+    for block in soup.find_all(("p", "li", "div", "br", "h1", "h2", "h3")):
+        block.append("\n\n")
+    return "\n".join(" ".join(line.split()) for line in soup.get_text().splitlines()).strip()
 
 
 def vote_sentences(text: str) -> list[str]:
     """The sentences that report how a text fared (counts, "without a vote"), in order."""
-    found = [s.strip() for s in _SENTENCE_END.split(text) if _VOTE_SENTENCE.search(s)]
+    flat = " ".join(text.split())
+    found = [s.strip() for s in _SENTENCE_END.split(flat) if _VOTE_SENTENCE.search(s)]
     return [s[:1000] for s in found[:MAX_SENTENCES]]
 
 
@@ -55,48 +78,93 @@ def reports_council_action(title: str, text: str) -> bool:
     return names_council and bool(_ACTION.search(whole))
 
 
-def article_items(entry: Any, page: Page) -> list[Item]:
-    title = clean_text(str(entry.get("title", "")), 500)
-    url = absolute(page.url, entry.get("link"))
-    text = _entry_text(entry)
-    if url is None or not reports_council_action(title, text):
-        return []
-    sentences = vote_sentences(text)
+def story_items(
+    url: str, title: str, published: str | None, text: str, read_from: ReadFrom, feed: str
+) -> list[Item]:
+    """The article item and one vote item per vote the story reports with both tallies."""
     fields: dict[str, Any] = {
         "title": title,
         "url": url,
-        "date": entry_date(entry),
+        "date": published,
+        "read_from": read_from,
         "symbols": [s.normalised for s in find_symbols(f"{title} {text}")],
-        "vote_sentences": sentences,
+        "vote_sentences": vote_sentences(text),
         "summary": clean_text(text, 500),
-        "feed": page.url,
+        "feed": feed,
     }
     items = [Item(key=f"article:{url}", kind="article", fields=fields)]
-    published = (fields["date"] or "")[:10] or None
-    for sentence in sentences:
-        items.extend(_sentence_votes(sentence, url, published))
-    return items
-
-
-def _sentence_votes(sentence: str, url: str, published: str | None) -> list[Item]:
-    """Votes one sentence reports with a Council symbol and both tallies (one sentence, one vote)."""
-    items = []
-    for vote in parse_vote_texts(sentence):
-        if vote.yes is None or vote.no is None:
-            continue
-        item = vote_item(vote.with_changes(source=url, date=vote.date or published))
+    day = (published or "")[:10] or None
+    votes = [
+        v
+        for v in parse_vote_texts(f"{title}\n\n{text}", published=day)
+        if v.yes is not None and v.no is not None
+    ]
+    for vote in votes:
+        checks = {**vote.checks, "read_from": read_from}
+        if len(votes) == 1 and vote.key_symbol is None and vote.title is None and title:
+            vote = vote.with_changes(title=title)
+            checks["title"] = "the article's headline (the story names the text no other way)"
+        if vote.date is None and day is not None:
+            checks["date"] = "the feed entry's date (a summary is published on the day of its meeting)"
+        item = vote_item(vote.with_changes(source=url, date=vote.date or day, checks=checks))
         if item is not None:
             items.append(item)
     return items
 
 
-def parse_press_feed(page: Page) -> list[Item]:
+def same_site(feed_url: str, link: str) -> bool:
+    """Articles are read only from the feed's own site (www.ungeneva.org's feed, www.ungeneva.org's
+    summaries): a feed is not a list of hosts for the bot to visit."""
+    feed_host = (urlsplit(feed_url).hostname or "").removeprefix("www.")
+    link_host = (urlsplit(link).hostname or "").removeprefix("www.")
+    return bool(feed_host) and feed_host == link_host
+
+
+def _read_article(fetcher: PageFetcher, url: str) -> str | None:
+    """The article's story, or None when it cannot be had (logged: the entry's text stands in)."""
+    from watchers.article import article_parts
+
+    try:
+        page = fetcher.get(url)
+        if page is None:
+            page = fetcher.cached(url) or fetcher.get(url, conditional=False)
+        if page is None:
+            return None
+        return article_parts(page)[1]
+    except SourceError as exc:
+        log.info("article %s not read (%s): the feed entry's text is used until it is", url, exc.outcome)
+        return None
+
+
+def feed_items(page: Page, fetcher: PageFetcher | None, context: PollContext | None) -> list[Item]:
+    """Items of every entry reporting Council action; articles are read when a fetcher is given."""
     feed = load_feed(page)
     items: dict[str, Item] = {}
+    fetches = 0
     for entry in feed.entries:
-        for item in article_items(entry, page):
+        title = clean_text(str(entry.get("title", "")), 500)
+        url = absolute(page.url, entry.get("link"))
+        text = _entry_text(entry)
+        if url is None or f"article:{url}" in items or not reports_council_action(title, text):
+            continue
+        previous = context.observed(f"article:{url}") if context else None
+        if previous is not None and previous.get("read_from") == "article":
+            continue
+        story = None
+        if fetcher is not None and same_site(page.url, url) and fetches < MAX_ARTICLES_PER_POLL:
+            fetches += 1
+            story = _read_article(fetcher, url)
+        found = story_items(
+            url, title, entry_date(entry), story or text, "article" if story else "entry", page.url
+        )
+        for item in found:
             items.setdefault(item.key, item)
     return list(items.values())
+
+
+def parse_press_feed(page: Page) -> list[Item]:
+    """What the feed itself says, no article fetched (`parse`: tests, fuzzing, hostile pages)."""
+    return feed_items(page, None, None)
 
 
 @register
@@ -105,3 +173,16 @@ class PressFeed(Watcher):
 
     def parse(self, page: Page) -> list[Item]:
         return parse_press_feed(page)
+
+    def inspect(self, page: Page, fetcher: PageFetcher) -> list[Item]:
+        return feed_items(page, fetcher, None)
+
+    def poll(self, fetcher: PageFetcher, context: PollContext) -> Snapshot:
+        """The feed, then each new article reporting Council action; one failed article never fails the
+        poll (its entry's text is read and the article is tried again next time)."""
+        page = fetcher.get(self.url)
+        if page is None:
+            page = fetcher.cached(self.url) or fetcher.get(self.url, conditional=False)
+        if page is None or not page.body.strip():
+            raise SourceError("parse_error", f"{self.url}: empty body")
+        return Snapshot(items=tuple(feed_items(page, fetcher, context)), complete=False)

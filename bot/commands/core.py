@@ -197,7 +197,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         page = _read_target(args.target, http)
         if not page.body.strip():
             raise SourceError("parse_error", f"{args.target}: empty body")
-        items = watcher.parse(page)
+        items = watcher.inspect(page, HttpFetcher(http))
     except SourceError as exc:
         print(f"error: {args.target}: {exc.outcome}: {exc}", file=sys.stderr)
         return 1

@@ -24,14 +24,16 @@ ActionStatus = Literal[
 ]
 MAX_ACTION_TEXT = 2000
 
+# "(23 to 16, with 8 abstentions)", "(23 to 11, with 13)" (the word dropped: the third figure after
+# "with" is still the abstentions), "(33 to 13, with no abstentions)".
 _TO_RE = re.compile(
-    rf"({NUMBER})\s{{0,3}}to\s{{0,3}}({NUMBER})(?:\s{{0,3}},?\s{{0,3}}with\s{{1,3}}({NUMBER})\s{{0,3}}"
-    r"abst)?",
+    rf"({NUMBER})\s{{0,3}}to\s{{0,3}}({NUMBER})(?:\s{{0,3}},?\s{{0,3}}with\s{{1,3}}(no|{NUMBER})"
+    r"(?=\s{0,3}(?:abst|\)|,|$)))?",
     re.IGNORECASE,
 )
 _FAVOUR_RE = re.compile(
     rf"({NUMBER})\s{{0,3}}in\s{{1,3}}favou?r\s{{0,3}},?\s{{0,3}}({NUMBER})\s{{0,3}}against"
-    rf"(?:\s{{0,3}},?\s{{0,3}}(?:and\s{{1,3}})?({NUMBER})\s{{0,3}}abst)?",
+    rf"(?:\s{{0,3}},?\s{{0,3}}(?:and\s{{1,3}})?(no|{NUMBER})\s{{0,3}}abst)?",
     re.IGNORECASE,
 )
 _MEETING_RE = re.compile(r"(\d{1,3})\s?(?:st|nd|rd|th)\s{1,3}meeting", re.IGNORECASE)
@@ -80,6 +82,12 @@ def _numeric_date(text: str) -> str | None:
         return None
 
 
+def _figure(group: str | None) -> int | None:
+    if group is None:
+        return None
+    return 0 if group.lower() == "no" else to_int(group)
+
+
 def parse_action_text(text: str) -> ActionResult:
     """Status, tallies, meeting number and date of one action-taken string; never raises."""
     cleaned = " ".join(text[:MAX_ACTION_TEXT].replace("\xa0", " ").split())
@@ -87,8 +95,9 @@ def parse_action_text(text: str) -> ActionResult:
     tallies: tuple[int | None, ...] = (None, None, None)
     match = _TO_RE.search(cleaned) or _FAVOUR_RE.search(cleaned)
     if match is not None:
-        tallies = tuple(to_int(g) if g else None for g in match.groups())
+        tallies = tuple(_figure(g) for g in match.groups())
         if tallies[2] is None and "abst" not in lowered:
+            # "[45 in favour, 1 against]": OHCHR's pages leave out a zero; the record agrees (13/6, 13/7).
             tallies = (tallies[0], tallies[1], 0)
     meeting = _MEETING_RE.search(cleaned)
     return ActionResult(

@@ -11,6 +11,7 @@ import csv
 import difflib
 import gzip
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -66,10 +67,7 @@ _EXTRA_VARIANTS: dict[str, tuple[str, ...]] = {
     "CIV": ("Cote d'Ivoire",),
     "COD": ("DR Congo", "DRC", "Congo-Kinshasa", "Congo, Democratic Republic of the"),
     "COG": ("Republic of the Congo", "Congo-Brazzaville", "Congo Republic"),
-    "CZE": ("Czechia",),
-    "GBR": ("Britain", "Great Britain", "U.K."),
     "GMB": ("The Gambia",),
-    "KOR": ("Korea, Republic of", "Korea (Republic of)", "Korea Republic"),
     "MKD": (
         "The former Yugoslav Republic of Macedonia",
         "Former Yugoslav Republic of Macedonia",
@@ -82,6 +80,10 @@ _EXTRA_VARIANTS: dict[str, tuple[str, ...]] = {
     "TLS": ("East Timor",),
     "TUR": ("Turkiye",),
     "USA": ("U.S.", "U.S.A.", "United States"),
+    "CZE": ("Czechia", "Czech Rep."),
+    "MDA": ("Rep. Moldova",),
+    "KOR": ("Korea, Republic of", "Korea (Republic of)", "Korea Republic", "Republic Korea", "Rep of Korea"),
+    "GBR": ("Britain", "Great Britain", "U.K.", "UK of Great Britain & Northern Ireland"),
     "CPV": ("Cape Verde",),
     "LAO": ("Laos",),
     "MMR": ("Burma",),
@@ -228,12 +230,45 @@ def _membership() -> dict[str, frozenset[str]]:
     return {session: frozenset(codes) for session, codes in members.items()}
 
 
+def _order(session: str) -> tuple[int, int] | None:
+    """Sessions in the order they are numbered: regular by number, special by number."""
+    special = session.startswith("S-")
+    number = session[2:] if special else session
+    return (int(special), int(number)) if number.isdigit() else None
+
+
+@cache
+def _inferred() -> dict[str, frozenset[str]]:
+    """Members of the sessions the record covers but that held no recorded vote (session 5, S-4, ...).
+
+    A session numbered between two sessions of its own series with the same member set had that set
+    too: membership changes only at a new term (1 January) or by a suspension, and either would show
+    in the sessions on both sides. Between sets that differ, the membership stays unknown.
+    """
+    known = _membership()
+    inferred: dict[str, frozenset[str]] = {}
+    for special in (0, 1):
+        numbered = sorted(
+            (order[1], session)
+            for session in known
+            if (order := _order(session)) is not None and order[0] == special
+        )
+        for (low, before), (high, after) in itertools.pairwise(numbered):
+            if known[before] != known[after]:
+                continue
+            for number in range(low + 1, high):
+                inferred[f"S-{number}" if special else str(number)] = known[before]
+    return inferred
+
+
 def members(session: str | int | None) -> frozenset[str] | None:
-    """The Council's members at a session ("37", "S-11"), or None when the history does not know."""
+    """The Council's members at a session ("37", "S-11"), or None when the record does not tell
+    ("membership unknown": past session 57, or between sessions whose members differ)."""
     if session is None:
         return None
-    return _membership().get(str(session).upper())
+    key = str(session).upper()
+    return _membership().get(key) or _inferred().get(key)
 
 
 def known_sessions() -> list[str]:
-    return sorted(_membership())
+    return sorted(set(_membership()) | set(_inferred()))

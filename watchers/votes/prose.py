@@ -21,13 +21,22 @@ STATEMENT_GAP = 200
 MAX_LIST_CHARS = 4000
 
 _YES = r"in\s{1,3}favou?r|for|yes"
-_NO = r"against|no|opposed"
+_NO = r"against|no|oppos(?:ed|ing)"
 _ABST = r"abst[a-z]{0,10}"
-_ABSENT = r"absent|not\s{1,3}voting|non-?\s?voting|did\s{1,3}not\s{1,3}(?:vote|participate)"
+_ABSENT = (
+    r"absent(?:ing)?|not\s{1,3}voting|non-?\s?voting"
+    r"|did\s{1,3}not\s{1,3}(?:vote|participate|cast\s{1,3}a\s{1,3}vote)"
+)
 _CAT = rf"(?P<cat>{_YES}|{_NO}|{_ABST}|{_ABSENT})\b"
-_FILLER = r"(?:(?:votes?|countries|states|members|nations|voted|were|in\s{1,3}all)\s{1,3}){0,2}"
+# A count and its label never stand on two sides of a paragraph break ("Votes In Favor: 20" then
+# "Votes Against: 07" below it is not "20 ... Against").
+_GAP = r"(?:[ \t\xa0]|\n(?![ \t]*\n))"
+_FILLER = (
+    r"(?:(?:votes?|countries|country|states|members|member|nations|delegations|voted|were|in\s{1,3}all)"
+    rf"{_GAP}{{1,3}}){{0,3}}"
+)
 
-_NUMBER_FIRST = re.compile(rf"(?P<n>{NUMBER})\s{{0,3}}{_FILLER}{_CAT}", re.IGNORECASE)
+_NUMBER_FIRST = re.compile(rf"(?P<n>{NUMBER}){_GAP}{{0,3}}{_FILLER}{_CAT}", re.IGNORECASE)
 _CATEGORY_FIRST = re.compile(
     rf"\b{_CAT}\s{{0,3}}(?:[-–:]|\(|votes?\s{{0,2}}[-–:(]?)\s{{0,3}}(?P<n>{NUMBER})",
     re.IGNORECASE,
@@ -37,9 +46,22 @@ _DASH_VOTE = re.compile(
     r"|(?:(?<![\d.])(?P<c>\d{1,2})\s?[-–]\s?(?P<d>\d{1,2})\s{1,3}(?:vote|margin))",
     re.IGNORECASE,
 )
+# "recorded vote of 32 to 12, with 1 abstention", "recorded vote of 23 to 19 with 3 abstentions",
+# "(33 to 13, with no abstentions)".
 _TO_VOTE = re.compile(
-    rf"vote\s{{0,3}}[(|:]?\s{{0,3}}(?P<a>{NUMBER})\s{{1,3}}to\s{{1,3}}(?P<b>{NUMBER})"
-    rf"(?:\s{{0,3}},?\s{{0,3}}with\s{{1,3}}(?P<c>{NUMBER})\s{{1,3}}abst)?",
+    rf"vote\s{{0,3}}(?:of\s{{1,3}})?[(|:]?\s{{0,3}}(?P<a>{NUMBER})\s{{1,3}}to\s{{1,3}}(?P<b>{NUMBER})"
+    rf"(?:\s{{0,3}},?\s{{0,3}}with\s{{1,3}}(?P<c>no|{NUMBER})\s{{1,3}}abst)?",
+    re.IGNORECASE,
+)
+# "voted 21-18 against a resolution", "voted 19-17 against the move": the first figure is against.
+_AGAINST_DASH = re.compile(
+    r"voted\s{1,3}(?P<a>\d{1,2})\s?[-–]\s?(?P<b>\d{1,2})\s{1,3}against\b", re.IGNORECASE
+)
+# "one against and no abstentions", "with no abstentions": none is a figure, 0.
+_NO_ABSTENTIONS = re.compile(r"\b(?:with\s{1,3})?no\s{1,3}abstentions?\b", re.IGNORECASE)
+# "The resolution was supported by 25 countries", "supported by 33 delegations".
+_SUPPORTED_BY = re.compile(
+    rf"\bsupported\s{{1,3}}by\s{{1,3}}(?P<n>{NUMBER})\s{{1,3}}(?:countries|delegations|states|members)\b",
     re.IGNORECASE,
 )
 
@@ -53,6 +75,7 @@ _OPENER = re.compile(
     r"[ \t]{0,3}(?:\(\s{0,2}(?P<count>\d{1,3})\s{0,2}\))?[ \t]{0,3}(?:[-–][ \t]{0,3}\d{1,3})?"
     r"(?P<filler>[^:()\n.;]{0,40}?)(?P<open>:|\(|\n|$)"
 )
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n){1,3}")
 _BULLET = re.compile(r"^\s{0,8}(?:[-•*·‣▪]|\(?\d{1,3}[.)])?\s{0,8}")
 _ADJACENT = re.compile(
     r"\b(?:(?:voting|voted)\s{1,3}(?P<v>against|in\s{1,3}favou?r|for|yes|no)|(?P<a>abstain(?:ing|ed)))\b",
@@ -87,7 +110,7 @@ def category_of(word: str) -> Category:
         return "abstain"
     if any(k in w for k in ("absent", "not vot", "non", "did not")):
         return "not_voting"
-    if any(k in w for k in ("against", "opposed")) or w.endswith(" no") or w == "no":
+    if any(k in w for k in ("against", "oppos")) or w.endswith(" no") or w == "no":
         return "no"
     return "yes"
 
@@ -107,7 +130,18 @@ def _mentions(text: str) -> list[tuple[int, int, Category, int]]:
         found.append((match.start("b"), match.end(), "no", to_int(match["b"]) or 0))
         if match["c"]:
             found.append((match.start("c"), match.end(), "abstain", to_int(match["c"]) or 0))
+    reversed_at: set[int] = set()
+    for match in _AGAINST_DASH.finditer(text):
+        reversed_at.add(match.start())
+        found.append((match.start(), match.end(), "no", int(match["a"])))
+        found.append((match.start() + 1, match.end(), "yes", int(match["b"])))
+    for match in _NO_ABSTENTIONS.finditer(text):
+        found.append((match.start(), match.end(), "abstain", 0))
+    for match in _SUPPORTED_BY.finditer(text):
+        found.append((match.start(), match.end(), "yes", to_int(match["n"]) or 0))
     for match in _DASH_VOTE.finditer(text):
+        if match.start() in reversed_at:
+            continue
         a, b = (match["a"], match["b"]) if match["a"] else (match["c"], match["d"])
         found.append((match.start(), match.end(), "yes", int(a)))
         found.append((match.start() + 1, match.end(), "no", int(b)))
@@ -144,7 +178,6 @@ class ListResult:
     unrecognised: list[str] = field(default_factory=list)
     stated: dict[Category, int] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)
-    announced_but_empty: bool = False
 
 
 def _countries_in(region: str, registry: Registry, result: ListResult) -> list[str]:
@@ -209,7 +242,7 @@ def _inline_end(text: str, start: int, registry: Registry) -> int:
             return head.start()
         if stop is None:
             return limit
-        if text[stop.start()] == ";" or not _starts_with_country(text[stop.end() :], registry):
+        if text[stop.start()] in ";\n" or not _starts_with_country(text[stop.end() :], registry):
             return stop.start()
         pos = stop.end()
     return limit
@@ -271,6 +304,8 @@ def find_lists(text: str, registry: Registry) -> ListResult:
             if text[body - 1 : body] != "\n":
                 newline = text.find("\n", body)
                 body = newline + 1 if newline >= 0 else len(text)
+            blank = _BLANK_LINES.match(text, body)
+            body = blank.end() if blank else body
             end = _bullet_end(text, body, registry)
         else:
             end = _inline_end(text, body, registry)
@@ -296,6 +331,64 @@ def adjacent_votes(text: str, registry: Registry, skip: list[tuple[int, int]]) -
             word = match["v"] or match["a"]
             found.append((matches[-1].iso3, category_of(word)))
     return found
+
+
+_TRAILING_LABEL = re.compile(
+    r"(?P<label>,?[ \t]{1,3}(?:voted|votes?)\s{1,3}(?P<v>for|against|in\s{1,3}favou?r|yes|no)\b"
+    r"|[ \t]{1,3}(?P<a>abstained)\b"
+    r"|[ \t]{1,3}(?P<s>supported)\s{1,3}the\s{1,3}(?:resolution|text|draft)\b"
+    r"|[ \t]{0,3}\(\s{0,2}(?:which|who)\s{1,3}(?P<w>opposed|abstained|absented\s{1,3}itself|supported|voted"
+    r"\s{1,3}(?:for|against|in\s{1,3}favou?r))\s{0,2}\))",
+    re.IGNORECASE,
+)
+_ITEM_WORDS = 3
+
+
+def _run_before(region: str, registry: Registry, result: ListResult) -> list[str]:
+    """The countries that end `region`: comma- or "and"-separated names, back to the first item that is
+    no name (a sentence's own words); an unknown short item in between is reported, not guessed."""
+    tokens = normalise(region).split()
+    items: list[list[str]] = [[]]
+    for token in tokens:
+        if token in (",", "and"):
+            items.append([])
+        else:
+            items[-1].append(token)
+    found: list[str] = []
+    for item in reversed([i for i in items if i]):
+        iso3 = registry.lookup(" ".join(item))
+        if iso3 is not None:
+            found.append(iso3)
+            continue
+        matches = registry.find(item)
+        if matches and matches[-1].end == len(item):
+            found.append(matches[-1].iso3)
+            break
+        if len(item) > _ITEM_WORDS or not found:
+            break
+        result.unrecognised.append(" ".join(item)[:80])
+    return found[::-1]
+
+
+def trailing_lists(text: str, registry: Registry, result: ListResult) -> None:
+    """Lists written before their label: "..., Switzerland and United States, voted for.", "...,
+    Venezuela (which opposed)", "China and Eritrea voted against", "Delegations of ... abstained"."""
+    for match in _TRAILING_LABEL.finditer(text):
+        start = match.start()
+        if any(a <= start < b for a, b in result.spans):
+            continue
+        region_start = max(0, start - MAX_LIST_CHARS // 4)
+        stop = max(text.rfind(c, region_start, start) for c in (".\n", ". ", "\n", ";", ":", ")"))
+        region = text[stop + 1 if stop >= 0 else region_start : start]
+        countries = _run_before(region, registry, result)
+        if not countries:
+            continue
+        word = match["v"] or match["a"] or match["s"] or match["w"]
+        category: Category = "yes" if match["s"] else category_of(word)
+        if "absent" in word.lower():
+            category = "not_voting"
+        result.lists.setdefault(category, []).extend(countries)
+        result.spans.append((stop + 1 if stop >= 0 else region_start, match.end()))
 
 
 def announces_results(text: str) -> bool:
