@@ -138,7 +138,7 @@ def _action(story: Mapping[str, Any], facts: Mapping[str, Any], label: str, offi
     else:
         headline = f"{what} {words}"
     lines: list[str] = []
-    title = facts.get("title") or story.get("title")
+    title = story.get("title") or facts.get("title")  # the draft's own title over a press wording
     if title and not what.startswith("a text on "):
         lines.append(short(title, _MAX_TITLE))
     if outcome in _BY_VOTE:

@@ -542,9 +542,10 @@ def _injection_page(kind: str) -> tuple[bytes, str]:
         return f'<!DOCTYPE html><html><body class="un3-page">{card}</body></html>'.encode(), "text/html"
     if kind == "press_feed":
         entry = (
-            f"<item><title>Human Rights Council adopts A/HRC/61/L.83: {escaped}</title>"
+            f"<item><title>Human Rights Council adopts a resolution: {escaped}</title>"
             "<link>https://www.ungeneva.org/en/news-media/meeting-summary/2026/04/hrc</link>"
-            "<description>The Council adopted A/HRC/61/L.83 without a vote.</description></item>"
+            "<description>The Council adopted the resolution by a vote of 30 in favour, 10 against and 7"
+            " abstentions.</description></item>"
         )
         return (
             f'<?xml version="1.0"?><rss version="2.0"><channel>{entry}</channel></rss>'.encode(),
@@ -565,7 +566,8 @@ def test_markup_and_crlf_in_a_title_are_shown_as_plain_text(
     run = poll(config)
     sources = assert_healthy_unaffected(run, config, tmp_path)
     assert run.returncode == 0 and sources["hostile"]["last_outcome"] == "ok"
-    (fields,) = stored(tmp_path).values()
+    found = stored(tmp_path)
+    (fields,) = [f for key, f in found.items() if not key.startswith("vote:")]  # the press article's
     title = fields["title"]
     assert _SHOWN in title and "\r" not in title and "\n" not in title, repr(title)
     assert "alert(2)" not in title
