@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,6 +38,9 @@ class ScheduleConfig:
             raise ValueError(f"timezone: unknown time zone {shown(self.timezone)}") from None
         if self.failure_alert_after < 1 or self.remove_after < 1:
             raise ValueError("failure_alert_after and remove_after must be at least 1")
+        for name in ("deliver_every", "max_backoff"):
+            if getattr(self, name) <= timedelta(0):
+                raise ValueError(f"{name} must be more than 0s")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -54,6 +58,8 @@ class HealthConfig:
     def validate(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port: expected 0-65535, got {self.port}")
+        if self.outbox_max_age <= timedelta(0):
+            raise ValueError("outbox_max_age must be more than 0s")
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class SourceConfig:
     every: timedelta
     enabled: bool = True
     announce_existing: bool = False
+    allow_redirects_to: tuple[str, ...] = ()
     options: Any = None
 
     def validate(self) -> None:
@@ -73,9 +80,13 @@ class SourceConfig:
             raise ValueError(f"every: polling more often than every 10s is impolite, got {self.every}")
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url: expected an http(s) URL, got {shown(self.url)}")
+        for host in self.allow_redirects_to:
+            if not _REDIRECT_HOST.match(host):
+                raise ValueError(f"allow_redirects_to: expected a host or host:port, got {shown(host)}")
 
 
-_SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing"}
+_SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing", "allow_redirects_to"}
+_REDIRECT_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?$")
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,11 @@ class AppConfig:
     def channels(self) -> tuple[str, ...]:
         return tuple(kind for kind, cfg in self.notifiers.items() if cfg.enabled)
 
+    def require_sources(self) -> None:
+        """`run` and `poll` need something to poll; other commands (status, test-notify) do not."""
+        if not any(source.enabled for source in self.sources):
+            raise ConfigError(f"{self.path}: no sources: add a [[sources]] table, or enable one")
+
 
 def _source(table: Any, index: int, where: str) -> SourceConfig:
     where = f"{where}: sources[{index}]"
@@ -116,6 +132,10 @@ def _source(table: Any, index: int, where: str) -> SourceConfig:
         kind = load_kind(base.kind)
     except UnknownKind as exc:
         raise ConfigError(f"{where}.kind: {exc}") from None
+    try:
+        kind.check_url(base.url)
+    except ValueError as exc:
+        raise ConfigError(f"{where} ({base.name}).url: {exc}") from None
     extra = {k: v for k, v in table.items() if k not in _SOURCE_KEYS}
     options = from_table(kind.Options, extra, f"{where} ({base.name})")
     return SourceConfig(**{**base.__dict__, "options": options})
@@ -129,7 +149,11 @@ def load_config(path: Path | str) -> AppConfig:
         raise ConfigError(f"{path}: no such file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from None
     where = str(path)
+    if not raw:
+        raise ConfigError(f"{where}: empty: no sources and no settings (see config.toml in the repository)")
     notifier_kinds = config_classes()
     known = {"store", "http", "schedule", "health", "sources", *notifier_kinds}
     unknown = sorted(set(raw) - known)

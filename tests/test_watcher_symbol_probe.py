@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +27,14 @@ class FakeFetcher(PageFetcher):
         self.answers = answers
         self.calls: list[tuple[str, Mapping[str, str] | None]] = []
 
-    def get(self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None) -> Page:
+    def get(
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        headers: Mapping[str, str] | None = None,
+        allow_redirects_to: Sequence[str] = (),
+    ) -> Page:
         assert conditional is False
         self.calls.append((url, headers))
         answer = self.answers.get(url, b"")
@@ -45,7 +52,7 @@ def context(keys: list[str] = KNOWN) -> PollContext:
 
 def probe(**options: object) -> tuple[SymbolProbe, list[float]]:
     slept: list[float] = []
-    watcher = SymbolProbe("probe", "https://documents.un.org/", SymbolProbeOptions(**options))  # type: ignore[arg-type]
+    watcher = SymbolProbe("probe", ACCESS.replace("{}", "{symbol}"), SymbolProbeOptions(**options))  # type: ignore[arg-type]
     watcher.sleep = slept.append  # type: ignore[method-assign]
     return watcher, slept
 
