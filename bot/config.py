@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -14,6 +13,7 @@ from bot.notifiers.base import NotifierConfig
 from bot.notifiers.registry import config_classes
 from bot.typed_config import ConfigError, from_table, shown
 from watchers.fetch import HttpConfig
+from watchers.redirects import allowed_entry
 from watchers.registry import UnknownKind, load_kind
 
 
@@ -81,12 +81,11 @@ class SourceConfig:
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url: expected an http(s) URL, got {shown(self.url)}")
         for host in self.allow_redirects_to:
-            if not _REDIRECT_HOST.match(host):
+            if allowed_entry(host) is None:
                 raise ValueError(f"allow_redirects_to: expected a host or host:port, got {shown(host)}")
 
 
 _SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing", "allow_redirects_to"}
-_REDIRECT_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?$")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from watchers.base import Page, PageFetcher, SourceError
@@ -309,12 +309,21 @@ def _failure(url: str, exc: Exception, deadline: Deadline) -> SourceError:
         return _late(url, deadline)
     reason = exc.args[0].reason if exc.args and isinstance(exc.args[0], MaxRetryError) else exc
     timed_out = isinstance(reason, Urllib3Timeout | TimeoutError)
-    timed_out = timed_out and not isinstance(reason, NewConnectionError)
-    if isinstance(exc, requests.Timeout) or timed_out:
+    if isinstance(exc, requests.Timeout) or (timed_out and not isinstance(reason, NewConnectionError)):
         return SourceError("timeout", f"{url}: timed out ({type(reason).__name__})")
-    if isinstance(exc, requests.ConnectionError | Urllib3Error | OSError):
-        return SourceError("network_error", f"{url}: connection failed: {_short(exc)}")
-    return SourceError("network_error", f"{url}: {type(exc).__name__}: {_short(exc)}")
+    return SourceError("network_error", f"{url}: connection failed: {_root_cause(reason)}")
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The socket's own words ("Connection refused") when there are some, not urllib3's wrapping."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return _short(seen.strerror)
+        if isinstance(seen, NameResolutionError):
+            return f"cannot resolve host {_short(seen.conn.host)}"
+        seen = seen.__cause__ or seen.__context__
+    return _short(exc)
 
 
 _KEPT_HEADERS = frozenset({"content-type", "etag", "last-modified", "content-range", "content-length"})

@@ -14,6 +14,7 @@ than `MAX_RETRY_WAIT` ends the retries so that the error (and its Retry-After) r
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -26,6 +27,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ResponseError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
+
+log = logging.getLogger("hrcwatch.fetch")
 
 MAX_RETRY_WAIT = 10.0  # seconds: a longer Retry-After is left to the scheduler
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -145,6 +148,9 @@ class DeadlineRetry(Retry):
         late = deadline is not None and (deadline.expired or wait >= deadline.left())
         if late or wait > MAX_RETRY_WAIT:
             raise MaxRetryError(_pool, url, error or ResponseError("no time left to retry"))
+        why = f"HTTP {response.status}" if response is not None else type(error).__name__
+        host = f"{_pool.host}:{_pool.port}" if _pool is not None else "?"
+        log.info("retrying %s%s in %.1f s after %s", host, url or "", wait, why)
         return following
 
     def planned_wait(self, response: Any) -> float:
@@ -159,10 +165,11 @@ class DeadlineRetry(Retry):
 
 
 def transient_retry() -> DeadlineRetry:
-    """Two more attempts of a GET after a reset connection or a 502/503/504, results returned as they are."""
+    """Two more attempts of a GET after a connection reset or a 502/503/504 (a refused connection or an
+    unknown host is not transient: no retry); the last answer is returned as it is."""
     return DeadlineRetry(
         total=2,
-        connect=2,
+        connect=0,
         read=2,
         status=2,
         other=0,

@@ -3,7 +3,8 @@
 A page that redirects elsewhere would have whatever is found there announced as the source's news, and a
 public page redirecting to 127.0.0.1, 10.x or 169.254.169.254 would make the bot read its own network.
 So a redirect is followed only to the source's host (the same port, or http upgraded to https on 443), or
-to a host in the source's `allow_redirects_to` ("host" on the scheme's default port, or "host:port"),
+to a host in the source's `allow_redirects_to` ("host" on the scheme's default port, "host:port",
+"[IPv6]:port"),
 and never to a loopback, link-local, private or otherwise non-public address unless the source's own
 address is one (a source on a private network may redirect within it).
 """
@@ -60,15 +61,23 @@ def _same_origin(origin: SplitResult, target: SplitResult) -> bool:
     return _port(origin) == _port(target) or upgrade
 
 
+def allowed_entry(entry: str) -> tuple[str, int | None] | None:
+    """An `allow_redirects_to` entry as (host, port or None), or None if it is not "host[:port]"."""
+    parts = urlsplit(f"//{entry}")
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname or parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+        return None
+    return parts.hostname.lower(), port
+
+
 def _allowed(target: SplitResult, allowed: Sequence[str]) -> bool:
     host, port = (target.hostname or "").lower(), _port(target)
     for entry in allowed:
-        name, _, entry_port = entry.lower().partition(":")
-        if name != host:
-            continue
-        if entry_port and entry_port.isdigit() and int(entry_port) == port:
-            return True
-        if not entry_port and port == _DEFAULT_PORTS.get(target.scheme):
+        parsed = allowed_entry(entry)
+        if parsed is not None and (parsed[0], parsed[1] or _DEFAULT_PORTS.get(target.scheme)) == (host, port):
             return True
     return False
 
