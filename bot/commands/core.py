@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.config import AppConfig, load_config
 from bot.daemon import Bot, open_store
+from bot.health_server import HealthServerError
 from bot.logging_setup import setup_logging
 from bot.notifiers.base import DeliveryError
 from bot.typed_config import ConfigError, from_table
@@ -70,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with store_errors(config.store_path), _locked(config):
             store = open_store(config)
             asyncio.run(_serve(config, store))
-    except (StoreLocked, DeliveryError) as exc:
+    except (StoreLocked, DeliveryError, HealthServerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
