@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.health import HealthVerdict
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger("hrcwatch.health")
 
@@ -29,6 +32,8 @@ class HealthServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        from aiohttp import web  # only when the endpoint is on: `poll` does without its import time
+
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics)
@@ -51,6 +56,8 @@ class HealthServer:
             self._runner = None
 
     async def _healthz(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         try:
             verdict = self.verdict()
         except Exception as exc:
@@ -61,4 +68,6 @@ class HealthServer:
         return web.Response(status=200 if verdict.ok else 503, text=text)
 
     async def _metrics(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

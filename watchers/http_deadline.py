@@ -176,7 +176,7 @@ def transient_retry() -> DeadlineRetry:
         redirect=False,
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset({"GET", "HEAD"}),
-        backoff_factor=0.5,
+        backoff_factor=0.25,
         raise_on_status=False,
         respect_retry_after_header=True,
     )
