@@ -318,11 +318,12 @@ def _root_cause(exc: BaseException) -> str:
     """The socket's own words ("Connection refused") when there are some, not urllib3's wrapping."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, OSError) and seen.strerror:
-            return _short(seen.strerror)
         if isinstance(seen, NameResolutionError):
             return f"cannot resolve host {_short(seen.conn.host)}"
-        seen = seen.__cause__ or seen.__context__
+        nested = next((arg for arg in seen.args if isinstance(arg, BaseException)), None)
+        if isinstance(seen, OSError) and (seen.strerror or nested is None):
+            return _short(seen.strerror or seen)
+        seen = nested or seen.__cause__ or seen.__context__
     return _short(exc)
 
 
