@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.typed_config import ConfigError
+from state.errors import StoreError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.core",
@@ -26,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Each subcommand's handler returns the exit status; a config error is one line and status 2."""
+    """Each subcommand's handler returns the exit status; a config error is one line and status 2, a store
+    that cannot be used (corrupt, read-only, no directory) one line and status 1."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
@@ -34,3 +36,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())
         print(f"config error: {message[:1000]}", file=sys.stderr)
         return 2
+    except StoreError as exc:
+        print(f"store error: {str(exc)[:1000]}", file=sys.stderr)
+        return 1

@@ -13,6 +13,7 @@ from bot.notifiers.base import NotifierConfig
 from bot.notifiers.registry import config_classes
 from bot.typed_config import ConfigError, from_table, shown
 from watchers.fetch import HttpConfig
+from watchers.redirects import allowed_entry
 from watchers.registry import UnknownKind, load_kind
 from watchers.texts.config import TextsConfig
 
@@ -41,6 +42,9 @@ class ScheduleConfig:
             raise ValueError("failure_alert_after and remove_after must be at least 1")
         if not 0 < self.shrink_guard < 1:
             raise ValueError(f"shrink_guard: expected a share between 0 and 1, got {self.shrink_guard}")
+        for name in ("deliver_every", "max_backoff"):
+            if getattr(self, name) <= timedelta(0):
+                raise ValueError(f"{name} must be more than 0s")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -58,6 +62,8 @@ class HealthConfig:
     def validate(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port: expected 0-65535, got {self.port}")
+        if self.outbox_max_age <= timedelta(0):
+            raise ValueError("outbox_max_age must be more than 0s")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class SourceConfig:
     every: timedelta
     enabled: bool = True
     announce_existing: bool = False
+    allow_redirects_to: tuple[str, ...] = ()
     options: Any = None
 
     def validate(self) -> None:
@@ -77,9 +84,12 @@ class SourceConfig:
             raise ValueError(f"every: polling more often than every 10s is impolite, got {self.every}")
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url: expected an http(s) URL, got {shown(self.url)}")
+        for host in self.allow_redirects_to:
+            if allowed_entry(host) is None:
+                raise ValueError(f"allow_redirects_to: expected a host or host:port, got {shown(host)}")
 
 
-_SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing"}
+_SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing", "allow_redirects_to"}
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,11 @@ class AppConfig:
     def channels(self) -> tuple[str, ...]:
         return tuple(kind for kind, cfg in self.notifiers.items() if cfg.enabled)
 
+    def require_sources(self) -> None:
+        """`run` and `poll` need something to poll; other commands (status, test-notify) do not."""
+        if not any(source.enabled for source in self.sources):
+            raise ConfigError(f"{self.path}: no sources: add a [[sources]] table, or enable one")
+
 
 def _source(table: Any, index: int, where: str) -> SourceConfig:
     where = f"{where}: sources[{index}]"
@@ -121,6 +136,10 @@ def _source(table: Any, index: int, where: str) -> SourceConfig:
         kind = load_kind(base.kind)
     except UnknownKind as exc:
         raise ConfigError(f"{where}.kind: {exc}") from None
+    try:
+        kind.check_url(base.url)
+    except ValueError as exc:
+        raise ConfigError(f"{where} ({base.name}).url: {exc}") from None
     extra = {k: v for k, v in table.items() if k not in _SOURCE_KEYS}
     options = from_table(kind.Options, extra, f"{where} ({base.name})")
     return SourceConfig(**{**base.__dict__, "options": options})
@@ -134,7 +153,11 @@ def load_config(path: Path | str) -> AppConfig:
         raise ConfigError(f"{path}: no such file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from None
     where = str(path)
+    if not raw:
+        raise ConfigError(f"{where}: empty: no sources and no settings (see config.toml in the repository)")
     notifier_kinds = config_classes()
     known = {"store", "http", "schedule", "health", "sources", "texts", *notifier_kinds}
     unknown = sorted(set(raw) - known)

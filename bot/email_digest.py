@@ -14,13 +14,13 @@ import hashlib
 import html
 import logging
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 from typing import Any
 from urllib.parse import quote
 
@@ -197,10 +197,12 @@ class Digest:
         return one_line(subject, SUBJECT_LIMIT)
 
 
-def digest_id_for(entry_ids: Iterable[int]) -> str:
-    """Stable for one set of outbox rows, so a retried digest keeps its Message-ID."""
-    joined = ",".join(str(i) for i in sorted(entry_ids))
-    return "d" + hashlib.sha256(joined.encode()).hexdigest()[:20]
+def new_digest_id(domain: str) -> str:
+    """A fresh `email.utils.make_msgid` for the sender's domain (time, pid, 64 random bits), hashed to
+    21 characters so that headers built from it stay short: no two digests share it, even when a new
+    store reuses outbox row ids. The notifier pins it with the digest, so every retry of that digest
+    carries the same Message-ID."""
+    return "d" + hashlib.sha256(make_msgid(domain=domain).encode()).hexdigest()[:20]
 
 
 def plan_digest(
@@ -404,7 +406,8 @@ def unsubscribe_uri(template: str, sender: Address, recipient: str) -> str:
 def build_message(
     digest: Digest, *, sender: Address, recipient: str, unsubscribe: str, prefix: str, now: datetime
 ) -> EmailMessage:
-    """One recipient's copy: its own To, footer, List-Unsubscribe and Message-ID."""
+    """One recipient's copy: its own To, footer, List-Unsubscribe, and Message-ID (the digest's id with a
+    tag of the recipient, so each copy has its own and a retry to that recipient has the same)."""
     address = parse_address(recipient).addr_spec
     uri = unsubscribe_uri(unsubscribe, sender, address)
     msg = EmailMessage(policy=MAIL_POLICY)

@@ -1,68 +1,73 @@
-"""A tiny HTTP endpoint for operators: GET /healthz (200 or 503 with reasons) and GET /metrics."""
+"""The operator endpoint: GET /healthz (200, or 503 with one reason a line) and GET /metrics, served by
+aiohttp.web so that whatever arrives (a malformed request, a slow client) gets a proper HTTP answer.
+
+A failure while assessing health (the store unreadable, say) is itself unhealthy: 503 and one line
+naming the cause, never no answer.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.health import HealthVerdict
 
+if TYPE_CHECKING:
+    from aiohttp import web
+
 log = logging.getLogger("hrcwatch.health")
 
-_MAX_REQUEST = 8192
+
+class HealthServerError(Exception):
+    """The endpoint cannot start; str() is the line shown to the operator."""
 
 
 class HealthServer:
     def __init__(self, host: str, port: int, verdict: Callable[[], HealthVerdict]):
         self.host, self.port = host, port
         self.verdict = verdict
-        self._server: asyncio.Server | None = None
+        self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        from aiohttp import web  # only when the endpoint is on: `poll` does without its import time
+
+        app = web.Application()
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/metrics", self._metrics)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise HealthServerError(
+                f"health endpoint: cannot listen on {self.host}:{self.port}: {exc.strerror or exc}; "
+                "stop what uses it or change [health] port"
+            ) from None
+        self._runner = runner
         log.info("health endpoint on http://%s:%d/healthz", self.host, self.port)
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=5)
-            method, path, *_ = [*head[:_MAX_REQUEST].decode("latin-1").split(" ", 2), "", ""]
-            status, content_type, body = self._route(method, path)
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError):
-            status, content_type, body = 400, "text/plain", b"bad request\n"
-        try:
-            writer.write(
-                f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\nContent-Type: {content_type}\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-                + body
-            )
-            await writer.drain()
-        finally:
-            writer.close()
+    async def _healthz(self, request: web.Request) -> web.Response:
+        from aiohttp import web
 
-    def _route(self, method: str, path: str) -> tuple[int, str, bytes]:
-        if method != "GET":
-            return 405, "text/plain", b"GET only\n"
-        if path.split("?")[0] == "/healthz":
+        try:
             verdict = self.verdict()
-            text = "ok\n" if verdict.ok else "".join(f"{r}\n" for r in verdict.reasons)
-            return (200 if verdict.ok else 503), "text/plain; charset=utf-8", text.encode()
-        if path.split("?")[0] == "/metrics":
-            return 200, CONTENT_TYPE_LATEST, generate_latest()
-        return 404, "text/plain", b"not found: try /healthz or /metrics\n"
+        except Exception as exc:
+            cause = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            log.warning("health could not be assessed: %s", cause)
+            return web.Response(status=503, text=f"health could not be assessed: {cause}\n")
+        text = "ok\n" if verdict.ok else "".join(f"{reason}\n" for reason in verdict.reasons)
+        return web.Response(status=200 if verdict.ok else 503, text=text)
 
+    async def _metrics(self, request: web.Request) -> web.Response:
+        from aiohttp import web
 
-_REASONS = {
-    200: "OK",
-    400: "Bad Request",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    503: "Service Unavailable",
-}
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -52,3 +52,5 @@ def setup_logging(config: AppConfig, level: int = logging.INFO) -> None:
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # urllib3 warns of each retry in its own words; watchers.http_deadline logs them, naming the URL.
+    logging.getLogger("urllib3").setLevel(logging.ERROR)

@@ -29,7 +29,7 @@ log = logging.getLogger("hrcwatch.poller")
 
 
 def make_watcher(source: SourceConfig) -> Watcher:
-    return load_kind(source.kind)(source.name, source.url, source.options)
+    return load_kind(source.kind)(source.name, source.url, source.options, source.allow_redirects_to)
 
 
 def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:

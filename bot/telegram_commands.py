@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.happening_text import ACTION_WORDS, HappeningText, describe, short, tell
@@ -54,6 +55,7 @@ OPERATOR_COMMANDS = (
     ("poll", "Poll now: /poll [SOURCE]"),
 )
 REFUSAL = "Sorry, that command is for the operators of this bot."
+SORRY = "Sorry, something went wrong; the operators have been told."
 
 
 def _symbol_arg(args: Sequence[str]) -> Symbol | None:
@@ -118,10 +120,25 @@ class Commands:
             "resume": self.resume,
             "poll": self.poll,
         }
+        # /poll runs a whole cycle: as its own task, so that everyone else is answered meanwhile.
         return [CommandHandler(name, handler, filters=private) for name, handler in public.items()] + [
-            CommandHandler(name, self._operator(handler), filters=private)
+            CommandHandler(name, self._operator(handler), filters=private, block=name != "poll")
             for name, handler in operator.items()
         ]
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A handler that raised: logged once with its traceback (PTB logs nothing itself once an error
+        handler exists), and the user who asked is told rather than left without an answer."""
+        command = ""
+        if isinstance(update, Update) and update.effective_message is not None:
+            command = (update.effective_message.text or "").split(" ", 1)[0][:40]
+        log.error("command %s failed", command or "(no message)", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_message is None:
+            return
+        try:
+            await update.effective_message.reply_text(SORRY)
+        except TelegramError as exc:
+            log.warning("could not tell the user that %s failed: %s", command, exc)
 
     # -- subscribers -------------------------------------------------------------------------------
 
@@ -402,4 +419,5 @@ async def install(
     """Adds the handlers and publishes the command menu."""
     commands = Commands(runtime, follows, admins)
     app.add_handlers(commands.handlers())
+    app.add_error_handler(commands.on_error)
     await app.bot.set_my_commands([BotCommand(name, text[:256]) for name, text in PUBLIC_COMMANDS])

@@ -16,6 +16,8 @@ T = TypeVar("T")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_DURATION = timedelta(days=365)
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,127}$")
 
 
 class ConfigError(Exception):
@@ -28,12 +30,26 @@ def shown(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
 
 
+def check_env_name(key: str, name: str) -> None:
+    """Refuses a `*_env` value that is not an environment variable's name, without echoing it: what is
+    there is most likely the secret itself, pasted in the wrong place."""
+    if not _ENV_NAME.match(name):
+        raise ValueError(
+            f"{key}: looks like a secret, not an environment variable name (the value is not shown): "
+            "put the secret in an environment variable and give its name here, like TELEGRAM_BOT_TOKEN"
+        )
+
+
 def parse_duration(text: str) -> timedelta:
-    """'90s', '15m', '1h', '1d' -> timedelta (zero allowed; callers bound their own)."""
+    """'90s', '15m', '1h', '1d' -> timedelta, at most a year (zero allowed; callers bound their own).
+
+    The cap keeps every later date computation (a schedule, a back-off) far from datetime's limits."""
     match = _DURATION.match(text) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"expected a duration like '30s', '15m', '1h' or '1d', got {shown(text)}")
     seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"{shown(text)} is too long: at most 365d")
     return timedelta(seconds=seconds)
 
 
@@ -93,6 +109,16 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
     return value
 
 
+def _env_value(value: Any, tp: Any, where: str) -> Any:
+    """A `*_env` key names an environment variable; a wrong value may be a secret, so it is not shown."""
+    try:
+        return _convert(value, tp, where)
+    except ConfigError:
+        raise ConfigError(
+            f"{where}: expected the name of an environment variable (the value is not shown)"
+        ) from None
+
+
 def from_table(cls: type[T], table: dict[str, Any], where: str) -> T:
     """Builds dataclass `cls` from `table`; unknown keys, missing keys and wrong types are errors.
 
@@ -107,7 +133,9 @@ def from_table(cls: type[T], table: dict[str, Any], where: str) -> T:
     values: dict[str, Any] = {}
     for name, field in fields.items():
         key_where = f"{where}.{name}"
-        if name in table:
+        if name in table and name.endswith("_env"):
+            values[name] = _env_value(table[name], hints[name], key_where)
+        elif name in table:
             values[name] = _convert(table[name], hints[name], key_where)
         elif (
             field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING  # type: ignore[misc]

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.email_digest import build_message, digest_id_for, plan_digest
+from bot.email_digest import build_message, new_digest_id, plan_digest
 from bot.vote_picture import vote_png
 from state.happenings import SourceInfo
 from state.model import Notice
@@ -133,7 +133,7 @@ def sample_message() -> EmailMessage:
     slot = datetime(2026, 4, 3, 8, 0, tzinfo=ZoneInfo("Europe/Zurich"))
     digest = plan_digest(
         events,
-        digest_id=digest_id_for(e.id for e in events),
+        digest_id=new_digest_id("hrcwatch.example.org"),
         slot=slot,
         domain="hrcwatch.example.org",
         vote_chart=vote_png,

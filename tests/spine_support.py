@@ -62,6 +62,7 @@ def write_sources(
     every: str = "15m",
     extra: str = "",
     read_timeout: str = "1s",
+    connect_timeout: str = "2s",
     announce_existing: bool = False,
 ) -> Path:
     """A config polling `sources` in order, alerts appended to tmp_path/alerts.txt by the console."""
@@ -79,7 +80,7 @@ path = "{tmp_path / "store.sqlite3"}"
 [http]
 user_agent = "HRCWatch-test/0.1"
 contact = "tests@example.org"
-connect_timeout = "2s"
+connect_timeout = "{connect_timeout}"
 read_timeout = "{read_timeout}"
 min_host_gap = "0s"
 

@@ -562,7 +562,8 @@ def test_markup_and_crlf_in_a_title_are_shown_as_plain_text(
     header line ("Bcc:") and no forged alert block; the page's own <script> is dropped, not shown."""
     body, content_type = _injection_page(kind)
     httpserver.expect_request("/page").respond_with_data(body, content_type=content_type)
-    config = with_healthy(httpserver, tmp_path, kind, "/page")
+    path = "/page?day={date}" if kind == "webtv_schedule" else "/page"  # its url is a template
+    config = with_healthy(httpserver, tmp_path, kind, path)
     run = poll(config)
     sources = assert_healthy_unaffected(run, config, tmp_path)
     assert run.returncode == 0 and sources["hostile"]["last_outcome"] == "ok"

@@ -98,9 +98,9 @@ def test_a_second_process_on_the_same_store_refuses(httpserver: HTTPServer, tmp_
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    lock = tmp_path / "store.sqlite3.lock"
+    pid_file = tmp_path / "store.sqlite3.pid"
     try:
-        wait_for(lambda: lock.exists() and lock.read_text().strip() == str(daemon.pid))
+        wait_for(lambda: pid_file.exists() and pid_file.read_text().strip() == str(daemon.pid))
         second = bot("run", "--config", str(config))
         assert second.returncode == 1
         assert f"in use by another HRC Watch process (pid {daemon.pid})" in second.stderr

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from bot.typed_config import ConfigError, from_table
 from watchers.base import Page, PageFetcher, ParseError, PollContext, SourceError
+from watchers.fetch import HttpConfig, HttpFetcher
 from watchers.registry import load_kinds
 from watchers.symbol_probe import SymbolProbe, SymbolProbeOptions, current_session
 
@@ -27,7 +30,14 @@ class FakeFetcher(PageFetcher):
         self.answers = answers
         self.calls: list[tuple[str, Mapping[str, str] | None]] = []
 
-    def get(self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None) -> Page:
+    def get(
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        headers: Mapping[str, str] | None = None,
+        allow_redirects_to: Sequence[str] = (),
+    ) -> Page:
         assert conditional is False
         self.calls.append((url, headers))
         answer = self.answers.get(url, b"")
@@ -45,7 +55,7 @@ def context(keys: list[str] = KNOWN) -> PollContext:
 
 def probe(**options: object) -> tuple[SymbolProbe, list[float]]:
     slept: list[float] = []
-    watcher = SymbolProbe("probe", "https://documents.un.org/", SymbolProbeOptions(**options))  # type: ignore[arg-type]
+    watcher = SymbolProbe("probe", ACCESS.replace("{}", "{symbol}"), SymbolProbeOptions(**options))  # type: ignore[arg-type]
     watcher.sleep = slept.append  # type: ignore[method-assign]
     return watcher, slept
 
@@ -151,3 +161,61 @@ def test_parse_of_a_saved_answer() -> None:
     for body in (b"", b"<html></html>", b"garbage"):
         with pytest.raises(ParseError):
             watcher.parse(Page("file://x", 200, {}, body, NOW))
+
+
+# -- against a real server: what is "not published" and what is a failed poll -----------------------
+
+
+def _real_probe(
+    httpserver: HTTPServer, handler: Callable[[Request], Response]
+) -> tuple[SymbolProbe, HttpFetcher]:
+    httpserver.expect_request("/api/symbol/access").respond_with_handler(handler)
+    template = httpserver.url_for("/api/symbol/access") + "?s={symbol}&l=en&t=pdf"
+    options = SymbolProbeOptions(budget=3, gap=timedelta(0), revisions=False)
+    fetcher = HttpFetcher(HttpConfig(min_host_gap=timedelta(0), read_timeout=timedelta(seconds=2)))
+    return SymbolProbe("probe", template, options), fetcher
+
+
+@pytest.mark.parametrize("code", [429, 500, 502, 503])
+def test_a_429_or_a_5xx_fails_the_poll_with_its_retry_after(code: int, httpserver: HTTPServer) -> None:
+    """documents.un.org busy is not "L.15 is not published": the poll fails, and says when to come back."""
+    answered: list[str] = []
+
+    def busy(request: Request) -> Response:
+        answered.append(request.args["s"])
+        return Response("busy", status=code, headers={"Retry-After": "900"})
+
+    watcher, fetcher = _real_probe(httpserver, busy)
+    with pytest.raises(SourceError) as raised:
+        watcher.poll(fetcher, context())
+    assert raised.value.outcome == "http_error" and raised.value.status == code
+    assert raised.value.retry_after == 900
+    assert answered == ["A/HRC/61/L.15"]  # 900 s is longer than a retry may wait: asked once
+
+
+def test_a_4xx_is_not_published_and_the_probe_goes_on(httpserver: HTTPServer) -> None:
+    answered: list[str] = []
+
+    def missing(request: Request) -> Response:
+        answered.append(request.args["s"])
+        return Response("no such document", status=404)
+
+    watcher, fetcher = _real_probe(httpserver, missing)
+    assert watcher.poll(fetcher, context()).items == ()
+    assert answered == ["A/HRC/61/L.15", "A/HRC/61/L.16", "A/HRC/61/L.17"]
+
+
+def test_a_transient_503_is_retried_before_it_costs_an_interval(httpserver: HTTPServer) -> None:
+    answered: list[str] = []
+
+    def flaky(request: Request) -> Response:
+        answered.append(request.args["s"])
+        if len(answered) == 1:
+            return Response("", status=503, headers={"Retry-After": "0"})
+        body = PDF if request.args["s"] == "A/HRC/61/L.15" else b""
+        return Response(body, status=206 if body else 200, content_type="application/pdf")
+
+    watcher, fetcher = _real_probe(httpserver, flaky)
+    (item,) = watcher.poll(fetcher, context()).items
+    assert item.key == "A/HRC/61/L.15" and item.fields["verified"] is True
+    assert answered[:2] == ["A/HRC/61/L.15", "A/HRC/61/L.15"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,7 +79,14 @@ class _Fixed(PageFetcher):
     def __init__(self, bodies: Mapping[str, bytes]):
         self.bodies = bodies
 
-    def get(self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None) -> Page:
+    def get(
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        headers: Mapping[str, str] | None = None,
+        allow_redirects_to: Sequence[str] = (),
+    ) -> Page:
         return Page(url, 200, {}, self.bodies[url], NOW)
 
     def cached(self, url: str) -> Page | None:

@@ -8,12 +8,15 @@ page can never read as "everything was removed".
 from __future__ import annotations
 
 import dataclasses
+import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
+
+_PLACEHOLDER = re.compile(r"\{[^{}/?&=]{0,40}\}")
 
 ItemKind = Literal["document", "vote", "meeting", "article"]
 
@@ -25,6 +28,7 @@ FetchOutcome = Literal[
     "timeout",
     "network_error",
     "too_large",
+    "redirect_refused",
     "parse_error",
     "broken",
 ]
@@ -74,12 +78,20 @@ class Page:
 
 
 class SourceError(Exception):
-    """A poll that yielded no trustworthy snapshot. `outcome` classifies it for status and metrics."""
+    """A poll that yielded no trustworthy snapshot. `outcome` classifies it for status and metrics;
+    `retry_after` (seconds) is the server's Retry-After, `status` the HTTP status of an http_error."""
 
-    def __init__(self, outcome: FetchOutcome, message: str, retry_after: float | None = None):
+    def __init__(
+        self,
+        outcome: FetchOutcome,
+        message: str,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ):
         super().__init__(message)
         self.outcome = outcome
         self.retry_after = retry_after
+        self.status = status
 
 
 class ParseError(SourceError):
@@ -113,9 +125,16 @@ class PageFetcher(ABC):
 
     @abstractmethod
     def get(
-        self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        headers: Mapping[str, str] | None = None,
+        allow_redirects_to: Sequence[str] = (),
     ) -> Page | None:
-        """A usable 2xx page, or None for 304 Not Modified. Raises SourceError for anything else."""
+        """A usable 2xx page, or None for 304 Not Modified. Raises SourceError for anything else.
+
+        Redirects stay on the URL's own host unless they go to a host in `allow_redirects_to`."""
 
     @abstractmethod
     def cached(self, url: str) -> Page | None:
@@ -147,14 +166,27 @@ class Watcher(ABC):
 
     kind: ClassVar[str]
     Options: ClassVar[type] = NoOptions
+    url_placeholders: ClassVar[frozenset[str]] = frozenset()
     # 1: the UN's or OHCHR's own pages and records (official); 0: the press and any other page.
     authority: ClassVar[int] = 0
     label: ClassVar[str] = ""  # how subscribers are told the source's name ("the OHCHR session page")
 
-    def __init__(self, name: str, url: str, options: Any):
+    def __init__(self, name: str, url: str, options: Any, allow_redirects_to: Sequence[str] = ()):
         self.name = name
         self.url = url
         self.options = options
+        self.allow_redirects_to = tuple(allow_redirects_to)
+
+    @classmethod
+    def check_url(cls, url: str) -> None:
+        """A kind whose `url` is a template names its placeholders; each must be there, and no other."""
+        found = set(_PLACEHOLDER.findall(url))
+        missing = sorted(cls.url_placeholders - found)
+        if missing:
+            raise ValueError(f"a {cls.kind} url is a template: it must contain {missing[0]}")
+        unknown = sorted(found - cls.url_placeholders)
+        if unknown:
+            raise ValueError(f"{unknown[0]} is not filled in by kind {cls.kind}: put the value in the url")
 
     def told_as(self) -> str:
         """Where a happening came from, in words: the kind's label, else the page's host."""
@@ -176,10 +208,13 @@ class Watcher(ABC):
         """Fetches and parses every URL; a 304 page is re-read from the fetcher's cache."""
         pages: list[Page] = []
         changed = False
+        redirects = self.allow_redirects_to
         for url in self.urls(context):
-            page = fetcher.get(url)
+            page = fetcher.get(url, allow_redirects_to=redirects)
             if page is None:
-                page = fetcher.cached(url) or fetcher.get(url, conditional=False)
+                page = fetcher.cached(url) or fetcher.get(
+                    url, conditional=False, allow_redirects_to=redirects
+                )
             else:
                 changed = True
             if page is not None:

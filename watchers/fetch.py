@@ -3,6 +3,13 @@
 Manners (SOURCES.md §7): a User-Agent naming the bot and a contact, conditional GET, one request at a
 time per host with a minimum gap, timeouts, a size cap. A challenge (202 empty, 403 `cf-mitigated`,
 `x-amzn-waf-action`) is "blocked", never a page.
+
+Bounds: one wall-clock deadline per request (connect, headers, body, retries and redirects together:
+`HttpConfig.deadline`), after which the request's sockets are shut down and the host's gate is free
+again; a bounded retry of transient failures (watchers.http_deadline); redirects followed by us, hop by
+hop, only where watchers.redirects allows. A body is complete or it is a failure: shorter than its
+Content-Length, a chunked body cut before its last chunk, or a compressed stream that stops before its
+end is `network_error`, never a page.
 """
 
 from __future__ import annotations
@@ -10,18 +17,25 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Protocol
-from urllib.parse import urlsplit
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProtocolError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from watchers.base import Page, PageFetcher, SourceError
+from watchers.http_deadline import Deadline, DeadlineAdapter
+from watchers.redirects import MAX_REDIRECTS, UnresolvableHost, refusal
 
 _CHUNK = 65536
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,14 @@ class HttpConfig:
     def validate(self) -> None:
         if self.max_bytes < 1024:
             raise ValueError(f"max_bytes must be at least 1024, got {self.max_bytes}")
+        for name in ("connect_timeout", "read_timeout"):
+            if getattr(self, name) <= timedelta(0):
+                raise ValueError(f"{name} must be more than 0s")
+
+    @property
+    def deadline(self) -> timedelta:
+        """The whole of one request: connecting, then at most three read timeouts of answer."""
+        return self.connect_timeout + 3 * self.read_timeout
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,60 @@ def _blocked_reason(response: requests.Response, body_empty: bool) -> str | None
     return None
 
 
+class _Decoder:
+    """Decodes a gzip (multi-member too) or deflate body within a size cap, and knows whether the
+    compressed stream reached its end: a cut one is a truncated body, not a shorter page."""
+
+    def __init__(self, url: str, encoding: str, limit: int):
+        self.url, self.encoding, self.limit, self.size = url, encoding, limit, 0
+        self._raw_deflate = False
+        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            raise SourceError("network_error", f"{url}: unsupported Content-Encoding {_short(encoding)}")
+        self._inflater = self._new_inflater()
+
+    def _new_inflater(self) -> Any:
+        if self.encoding in ("", "identity"):
+            return None
+        if self.encoding == "deflate":
+            return zlib.decompressobj(-zlib.MAX_WBITS if self._raw_deflate else zlib.MAX_WBITS)
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> bytes:
+        if self._inflater is None:
+            return self._count(data)
+        out: list[bytes] = []
+        while data:
+            out.append(self._count(self._inflate(data)))
+            data = b""
+            if self._inflater.eof and self._inflater.unused_data and self.encoding != "deflate":
+                data = self._inflater.unused_data  # the next gzip member
+                self._inflater = self._new_inflater()
+        return b"".join(out)
+
+    def _inflate(self, data: bytes) -> bytes:
+        try:
+            return bytes(self._inflater.decompress(data, self.limit - self.size + 1))
+        except zlib.error as exc:
+            if self.encoding == "deflate" and not self.size and not self._raw_deflate:
+                self._raw_deflate = True  # "deflate" sent without its zlib header, as some servers do
+                self._inflater = self._new_inflater()
+                return self._inflate(data)
+            raise SourceError("network_error", f"{self.url}: corrupt compressed body: {exc}") from None
+
+    def _count(self, out: bytes) -> bytes:
+        self.size += len(out)
+        if self.size > self.limit:
+            raise SourceError("too_large", f"{self.url}: more than {self.limit} bytes, the cap")
+        return out
+
+    def check_complete(self, received: int) -> None:
+        if self._inflater is not None and not self._inflater.eof:
+            raise SourceError(
+                "network_error",
+                f"{self.url}: truncated after {received} bytes: the compressed body stops before its end",
+            )
+
+
 class HttpFetcher(PageFetcher):
     def __init__(self, config: HttpConfig, cache: PageCache | None = None):
         self.config = config
@@ -93,6 +169,9 @@ class HttpFetcher(PageFetcher):
         contact = f" (contact: {config.contact})" if config.contact else ""
         self.session.headers["User-Agent"] = f"{config.user_agent}{contact}"
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
+        adapter = DeadlineAdapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
 
@@ -114,7 +193,12 @@ class HttpFetcher(PageFetcher):
         return Page(url, 200, entry.headers, entry.body, entry.fetched_at)
 
     def get(
-        self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        headers: Mapping[str, str] | None = None,
+        allow_redirects_to: Sequence[str] = (),
     ) -> Page | None:
         request_headers = dict(headers or {})
         entry = self.cache.get(url) if (conditional and self.cache) else None
@@ -129,31 +213,40 @@ class HttpFetcher(PageFetcher):
             if wait > 0:
                 time.sleep(wait)
             try:
-                return self._get(url, request_headers, conditional, entry)
+                with Deadline(self.config.deadline.total_seconds()) as deadline:
+                    return self._get(url, request_headers, conditional, entry, allow_redirects_to, deadline)
             finally:
                 gate.last = time.monotonic()
 
     def _get(
-        self, url: str, headers: dict[str, str], conditional: bool, entry: CachedPage | None
+        self,
+        url: str,
+        headers: dict[str, str],
+        conditional: bool,
+        entry: CachedPage | None,
+        allowed: Sequence[str],
+        deadline: Deadline,
     ) -> Page | None:
-        timeouts = (self.config.connect_timeout.total_seconds(), self.config.read_timeout.total_seconds())
         try:
-            with self.session.get(url, headers=headers, timeout=timeouts, stream=True) as response:
+            with self._follow(url, headers, allowed, deadline) as response:
                 if response.status_code == 304 and entry is not None:
                     return None
                 body = self._read(url, response)
-        except requests.Timeout as exc:
-            raise SourceError("timeout", f"{url}: timed out ({type(exc).__name__})") from None
-        except requests.ConnectionError as exc:
-            raise SourceError("network_error", f"{url}: connection failed: {_short(exc)}") from None
-        except requests.RequestException as exc:
-            raise SourceError("network_error", f"{url}: {type(exc).__name__}: {_short(exc)}") from None
+        except (requests.RequestException, Urllib3Error, OSError) as exc:
+            raise _failure(url, exc, deadline) from None
+        except SourceError:
+            if deadline.expired:
+                raise _late(url, deadline) from None
+            raise
+        if deadline.expired:  # a close-delimited body cut by the watchdog ends like a whole one
+            raise _late(url, deadline)
         blocked = _blocked_reason(response, not body.strip())
         if blocked:
             raise SourceError("blocked", f"{url}: blocked: {blocked}")
-        if response.status_code == 429 or response.status_code >= 300:
+        if response.status_code >= 300:
             retry = _retry_after(response.headers.get("Retry-After"))
-            raise SourceError("http_error", f"{url}: HTTP {response.status_code}", retry_after=retry)
+            status = response.status_code
+            raise SourceError("http_error", f"{url}: HTTP {status}", retry_after=retry, status=status)
         now = datetime.now(UTC)
         kept = {k.lower(): v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
         page = Page(response.url or url, response.status_code, kept, body, now)
@@ -162,28 +255,88 @@ class HttpFetcher(PageFetcher):
             self.cache.put(CachedPage(url, etag, modified, kept, body, now))
         return page
 
+    def _follow(
+        self, url: str, headers: dict[str, str], allowed: Sequence[str], deadline: Deadline
+    ) -> requests.Response:
+        """The first answer that is not a redirect we follow; every hop is checked before it is taken."""
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            timeouts = (
+                min(self.config.connect_timeout.total_seconds(), deadline.left()),
+                min(self.config.read_timeout.total_seconds(), deadline.left()),
+            )
+            response = self.session.get(
+                current, headers=headers, timeout=timeouts, stream=True, allow_redirects=False
+            )
+            location = self.session.get_redirect_target(response)
+            if response.status_code not in _REDIRECT_STATUSES or not location:
+                return response
+            response.close()
+            target = urljoin(current, location)
+            try:
+                reason = refusal(url, target, allowed)
+            except UnresolvableHost as exc:
+                raise SourceError("network_error", f"{url}: redirect to {_short(target)}: {exc}") from None
+            if reason:
+                message = f"{url}: redirect to {_short(target)} refused: {reason}"
+                raise SourceError("redirect_refused", message)
+            current = target
+        raise SourceError("redirect_refused", f"{url}: more than {MAX_REDIRECTS} redirects")
+
     def _read(self, url: str, response: requests.Response) -> bytes:
-        """Reads at most max_bytes of decoded body (a gzip bomb stops at the cap) within a deadline."""
+        """The whole body, decoded, at most max_bytes (a gzip bomb stops at the cap), or a failure."""
         limit = self.config.max_bytes
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit and "Content-Encoding" not in response.headers:
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        if declared.isdigit() and int(declared) > limit and not encoding:
             raise SourceError("too_large", f"{url}: {int(declared)} bytes declared, the cap is {limit}")
-        deadline = time.monotonic() + 3 * self.config.read_timeout.total_seconds()
+        decoder = _Decoder(url, encoding, limit)
         chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise SourceError("too_large", f"{url}: more than {limit} bytes, the cap")
-            if time.monotonic() > deadline:
-                raise SourceError("timeout", f"{url}: body still arriving after the deadline")
-            chunks.append(chunk)
+        received = 0
+        try:
+            for data in response.raw.stream(_CHUNK, decode_content=False):
+                received += len(data)
+                chunks.append(decoder.feed(data))
+        except ProtocolError:
+            expected = f" of {declared}" if declared.isdigit() else ""
+            cut = "" if expected else ": the chunked body ends before its last chunk"
+            message = f"{url}: truncated after {received}{expected} bytes{cut}"
+            raise SourceError("network_error", message) from None
+        decoder.check_complete(received)
         return b"".join(chunks)
+
+
+def _late(url: str, deadline: Deadline) -> SourceError:
+    return SourceError("timeout", f"{url}: no complete answer within {deadline.seconds:g} s (the deadline)")
+
+
+def _failure(url: str, exc: Exception, deadline: Deadline) -> SourceError:
+    """A requests, urllib3 or socket exception as the outcome an operator reads: timeout or network_error."""
+    if deadline.expired:
+        return _late(url, deadline)
+    reason = exc.args[0].reason if exc.args and isinstance(exc.args[0], MaxRetryError) else exc
+    timed_out = isinstance(reason, Urllib3Timeout | TimeoutError)
+    if isinstance(exc, requests.Timeout) or (timed_out and not isinstance(reason, NewConnectionError)):
+        return SourceError("timeout", f"{url}: timed out ({type(reason).__name__})")
+    return SourceError("network_error", f"{url}: connection failed: {_root_cause(reason)}")
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The socket's own words ("Connection refused") when there are some, not urllib3's wrapping."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, NameResolutionError):
+            return f"cannot resolve host {_short(seen.conn.host)}"
+        nested = next((arg for arg in seen.args if isinstance(arg, BaseException)), None)
+        if isinstance(seen, OSError) and (seen.strerror or nested is None):
+            return _short(seen.strerror or seen)
+        seen = nested or seen.__cause__ or seen.__context__
+    return _short(exc)
 
 
 _KEPT_HEADERS = frozenset({"content-type", "etag", "last-modified", "content-range", "content-length"})
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc)
+def _short(value: object) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value))
     return text if len(text) < 200 else text[:197] + "..."

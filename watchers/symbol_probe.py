@@ -6,7 +6,9 @@ Each probe is a 64-byte Range request: an unpublished symbol answers 200 with an
 HTML page, so only a body starting with `%PDF` counts; when the server sends the whole file, a PDF
 that names another HRC symbol but not the probed one is a neighbouring document and is refused.
 A budget caps the requests of one cycle and a gap separates them. Results are additive
-(complete=False): a symbol not found this time means nothing.
+(complete=False): a symbol not found this time means nothing. A 4xx answer is "not published"; a 429 or
+a 5xx (after the fetcher's bounded retry) fails the poll with its Retry-After, unless drafts were
+already found this cycle, which are kept.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import ClassVar, Literal
@@ -33,7 +35,7 @@ from watchers.base import (
 from watchers.registry import register
 from watchers.symbols import Symbol, find_symbols, parse_symbol
 from watchers.symbols_page import document_item
-from watchers.undocs import ACCESS_URL, pdf_url, short_link
+from watchers.undocs import pdf_url, short_link
 
 RANGE = {"Range": "bytes=0-63"}
 MAX_STREAMS = 64  # a real drafts' PDF names its symbol in the first streams
@@ -101,6 +103,12 @@ def verdict(page: Page, symbol: Symbol) -> bool | None:
     return False if named else None
 
 
+def not_published(error: SourceError) -> bool:
+    """A 4xx answer is about this symbol; a 429 or a 5xx is about the server, so the poll failed."""
+    status = error.status or 0
+    return error.outcome == "http_error" and 400 <= status < 500 and status != 429
+
+
 def candidates(session: str, known: list[Symbol], lookahead: int, revisions: bool) -> list[Symbol]:
     """Next L numbers first, then the next Rev. and Add. of each known family, newest first."""
     numbers = [s.number for s in known]
@@ -127,10 +135,13 @@ class SymbolProbe(Watcher):
     authority = 1
     label = "the UN document system"
     Options = SymbolProbeOptions
+    url_placeholders = frozenset({"{symbol}"})
     sleep: ClassVar[Callable[[float], None]] = staticmethod(time.sleep)
 
-    def __init__(self, name: str, url: str, options: SymbolProbeOptions):
-        super().__init__(name, url, options)
+    def __init__(
+        self, name: str, url: str, options: SymbolProbeOptions, allow_redirects_to: Sequence[str] = ()
+    ):
+        super().__init__(name, url, options, allow_redirects_to)
         self._rotation = 0
 
     def parse(self, page: Page) -> list[Item]:
@@ -143,7 +154,7 @@ class SymbolProbe(Watcher):
         return [document_item(s, pdf_url=pdf_url(s.normalised), found_by="probe") for s in found.values()]
 
     def _urls(self, symbol: Symbol) -> list[str]:
-        template = self.url if "{symbol}" in self.url else ACCESS_URL.replace("{lang}", "en")
+        template = self.url
         spelling = self.options.slashes
         urls = []
         if spelling in ("literal", "both"):
@@ -179,9 +190,11 @@ class SymbolProbe(Watcher):
                     self.sleep(self.options.gap.total_seconds())
                 requests += 1
                 try:
-                    page = fetcher.get(url, conditional=False, headers=RANGE)
+                    page = fetcher.get(
+                        url, conditional=False, headers=RANGE, allow_redirects_to=self.allow_redirects_to
+                    )
                 except SourceError as exc:
-                    if exc.outcome == "http_error":
+                    if not_published(exc):
                         continue
                     if found:
                         return Snapshot(items=tuple(found), complete=False)

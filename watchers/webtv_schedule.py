@@ -111,11 +111,10 @@ class WebTvSchedule(Watcher):
     authority = 1
     label = "UN Web TV"
     Options = WebTvOptions
+    url_placeholders = frozenset({"{date}"})
 
     def urls(self, context: PollContext) -> list[str]:
         """The schedule of today and the next days; `url` is a template with {date}."""
-        if "{date}" not in self.url:
-            return [self.url]
         today = context.now.astimezone(UTC).date()
         days = [today + timedelta(days=n) for n in range(self.options.days)]
         return [self.url.replace("{date}", day.isoformat()) for day in days]

@@ -13,9 +13,11 @@ from typing import Any
 
 from bot.config import AppConfig, load_config
 from bot.daemon import Bot, open_store
+from bot.health_server import HealthServerError
 from bot.logging_setup import setup_logging
 from bot.notifiers.base import DeliveryError
 from bot.typed_config import ConfigError, from_table
+from state.errors import store_errors
 from state.lock import StoreLock, StoreLocked
 from watchers.base import Page, SourceError
 from watchers.fetch import HttpConfig, HttpFetcher
@@ -63,12 +65,13 @@ def _locked(config: AppConfig) -> StoreLock:
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    config.require_sources()
     setup_logging(config)
     try:
-        with _locked(config):
+        with store_errors(config.store_path), _locked(config):
             store = open_store(config)
             asyncio.run(_serve(config, store))
-    except (StoreLocked, DeliveryError) as exc:
+    except (StoreLocked, DeliveryError, HealthServerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -80,11 +83,12 @@ async def _serve(config: AppConfig, store: Any) -> None:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    config.require_sources()
     setup_logging(config)
     if args.source:
         config.source(args.source)
     try:
-        with _locked(config):
+        with store_errors(config.store_path), _locked(config):
             store = open_store(config)
             reports = asyncio.run(_poll(config, store, args.source))
     except (StoreLocked, DeliveryError) as exc:
@@ -112,9 +116,10 @@ def _ago(moment: datetime | None) -> str:
 
 def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    store = open_store(config)
-    health = store.health()
-    outbox = store.outbox_counts()
+    with store_errors(config.store_path):
+        store = open_store(config)
+        health = store.health()
+        outbox = store.outbox_counts()
     sources = []
     for source in config.sources:
         h = health.get(source.name)

@@ -12,6 +12,7 @@ from bot.logging_setup import setup_logging
 from bot.notifiers.base import DeliveryError, Notifier
 from bot.notifiers.registry import NOTIFIER_MODULES, load_kind
 from bot.runtime import Runtime
+from state.errors import store_errors
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,8 +54,9 @@ def cmd_test_notify(args: argparse.Namespace) -> int:
     if not hasattr(notifier_class, "test_message"):
         print(f"{args.channel} has no test message", file=sys.stderr)
         return 2
-    store = open_store(config)
-    try:
-        return asyncio.run(_test(notifier_class(settings, Runtime(config, store))))
-    finally:
-        store.close()
+    with store_errors(config.store_path):
+        store = open_store(config)
+        try:
+            return asyncio.run(_test(notifier_class(settings, Runtime(config, store))))
+        finally:
+            store.close()

@@ -8,7 +8,8 @@ Exactly-once, per recipient. A digest is pinned in the store's meta (`email.open
 first send: the outbox rows it holds, its slot, and the recipients that already accepted it. Rows are
 acked only when every recipient has accepted it (or refused it permanently with a 5xx: sending the same
 mail there again cannot succeed, it is logged and the others are not held up by it). A retry sends the
-same pinned rows, only to the recipients still missing, with the same Message-ID; rows that arrived
+same pinned rows, only to the recipients still missing, with the same Message-ID (made once, by
+`email.utils.make_msgid`, when the digest is pinned: unique even in a new store); rows that arrived
 meanwhile wait for the next digest, so a digest's notices are never split or lost. The one window left
 is a crash between the server's acceptance and the meta write: that recipient gets the digest twice,
 with the same Message-ID (delivery is at-least-once: never lost). The drainer hands at most 500 rows at
@@ -36,7 +37,7 @@ from bot.email_digest import (
     MAIL_POLICY,
     Digest,
     build_message,
-    digest_id_for,
+    new_digest_id,
     parse_address,
     plan_digest,
 )
@@ -151,7 +152,7 @@ class EmailNotifier(Notifier):
             pin = None  # acked before a crash let us clear it
         if pin is None:
             ids = [entry.id for entry in entries]
-            pin = OpenDigest(digest_id_for(ids), ids, slot.isoformat(), [], {})
+            pin = OpenDigest(new_digest_id(self.sender.domain), ids, slot.isoformat(), [], {})
             store.set_meta(META_OPEN, pin.dump())
         notices = [by_id[i].notice for i in pin.entry_ids if i in by_id]
         pinned_slot = datetime.fromisoformat(pin.slot).astimezone(self.tz)
@@ -244,7 +245,7 @@ class EmailNotifier(Notifier):
         store.set_meta(META_LAST_SLOT, slot.isoformat())
         if not self.config.send_empty:
             return
-        digest = self._plan([], digest_id_for([]) + slot.strftime("%Y%m%d%H%M"), slot)
+        digest = self._plan([], new_digest_id(self.sender.domain), slot)
         errors: list[str] = []
         try:
             await self._send_each(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.email_digest import parse_address
 from bot.notifiers.base import NotifierConfig
 from bot.smtp_send import SmtpSettings
-from bot.typed_config import shown
+from bot.typed_config import check_env_name, shown
 
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -83,6 +83,7 @@ class EmailConfig(NotifierConfig):
         if self.username and not self.password_env:
             raise ValueError("password_env: required with username (the name of the variable holding it)")
         if self.password_env and not os.environ.get(self.password_env):
+            check_env_name("password_env", self.password_env)
             raise ValueError(f"password_env: environment variable {self.password_env} is not set or empty")
         if self.security == "none" and self.username and self.host not in _LOOPBACK:
             raise ValueError("security: 'none' would send the password in clear; use 'starttls' or 'ssl'")

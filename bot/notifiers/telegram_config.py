@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.notifiers.base import NotifierConfig
-from bot.typed_config import shown
+from bot.typed_config import check_env_name, shown
 
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
 _CHANNEL = re.compile(r"^(-100\d{5,}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
@@ -28,9 +28,12 @@ class TelegramConfig(NotifierConfig):
     channel_messages_per_minute: float = 20.0
 
     def validate(self) -> None:
+        if self.timeout <= timedelta(0):
+            raise ValueError("timeout must be more than 0s")
         if not self.enabled:
             return
         if not os.environ.get(self.token_env):
+            check_env_name("token_env", self.token_env)
             raise ValueError(
                 f"token_env: environment variable {self.token_env} is not set (it must hold the bot token)"
             )

@@ -1,0 +1,194 @@
+"""One wall-clock deadline per request, and urllib3's bounded retry kept within it.
+
+requests' read timeout starts again with every byte, so a page trickled a byte a second would hold its
+poll, and its host's gate, for hours. Here every connection a request opens (or reuses) registers its
+socket with the request's `Deadline`; a watchdog timer shuts those sockets down when the deadline falls,
+so whatever the request is doing then (TLS handshake, headers, body) fails at once. DNS resolution is the
+one step a socket shutdown cannot end; the connect timeout bounds each connection attempt.
+
+`DeadlineRetry` is urllib3's `Retry` for transient failures (a reset connection, 502/503/504), with the
+deadline as its bound: no retry of a timeout, none the time left cannot cover, and a Retry-After longer
+than `MAX_RETRY_WAIT` ends the retries so that the error (and its Retry-After) reaches the scheduler.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ResponseError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.util.retry import Retry
+
+log = logging.getLogger("hrcwatch.fetch")
+
+MAX_RETRY_WAIT = 10.0  # seconds: a longer Retry-After is left to the scheduler
+RETRY_STATUSES = frozenset({502, 503, 504})
+_current = threading.local()
+
+
+class Deadline:
+    """The sockets of one request, shut down by a watchdog when its time is up."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._at = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def left(self) -> float:
+        return max(0.0, self._at - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Keeps a plain duplicate of `sock`: shutting it down ends the connection even after TLS wrapping
+        (which detaches the original socket object) and cannot touch a descriptor reused by someone else."""
+        try:
+            copy = socket.fromfd(sock.fileno(), sock.family, sock.type)
+        except OSError:
+            return
+        with self._lock:
+            self._sockets.append(copy)
+            if self.expired:
+                _cut(copy)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _cut(sock)
+
+    def __enter__(self) -> Deadline:
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._timer.cancel()
+        _current.deadline = None
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed by its side
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def current_deadline() -> Deadline | None:
+    return getattr(_current, "deadline", None)
+
+
+class _WatchedMixin:
+    """Registers the connection's socket with the running request's deadline, new or reused."""
+
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        deadline = current_deadline()
+        if deadline is not None:
+            deadline.watch(sock)
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        deadline = current_deadline()
+        if deadline is not None and self.sock is not None:
+            deadline.watch(self.sock)
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_WatchedMixin, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedMixin, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class DeadlineRetry(Retry):
+    """Retries transient failures only while the request's deadline leaves time for them."""
+
+    def increment(  # type: ignore[override]
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Retry:
+        if isinstance(error, Urllib3Timeout) and not isinstance(error, NewConnectionError):
+            raise MaxRetryError(_pool, url, error)
+        following = super().increment(method, url, response, error, _pool, _stacktrace)
+        wait = following.planned_wait(response)
+        deadline = current_deadline()
+        late = deadline is not None and (deadline.expired or wait >= deadline.left())
+        if late or wait > MAX_RETRY_WAIT:
+            raise MaxRetryError(_pool, url, error or ResponseError("no time left to retry"))
+        why = f"HTTP {response.status}" if response is not None else type(error).__name__
+        host = f"{_pool.host}:{_pool.port}" if _pool is not None else "?"
+        log.info("retrying %s%s in %.1f s after %s", host, url or "", wait, why)
+        return following
+
+    def planned_wait(self, response: Any) -> float:
+        """What `sleep` will wait before the next attempt: Retry-After if sent, else the back-off."""
+        after = self.get_retry_after(response) if response is not None else None
+        return after if after is not None else self.get_backoff_time()
+
+    def sleep(self, response: Any = None) -> None:
+        deadline = current_deadline()
+        wait = self.planned_wait(response)
+        time.sleep(min(wait, deadline.left()) if deadline is not None else wait)
+
+
+def transient_retry() -> DeadlineRetry:
+    """Two more attempts of a GET after a connection reset or a 502/503/504 (a refused connection or an
+    unknown host is not transient: no retry); the last answer is returned as it is."""
+    return DeadlineRetry(
+        total=2,
+        connect=0,
+        read=2,
+        status=2,
+        other=0,
+        redirect=False,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        backoff_factor=0.25,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """requests' adapter with watched connections and the bounded retry."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retries=transient_retry())
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **kwargs: Any) -> None:
+        super().init_poolmanager(connections, maxsize, block, **kwargs)
+        manager: PoolManager = self.poolmanager
+        manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
