@@ -113,22 +113,19 @@ def poll_source(
     ok = result.outcome != "broken"
     _count_poll(source.name, result.outcome)
     _count_notices(source.name, result.notices)
-    if ok and not snapshot.not_modified:
-        metrics.ITEMS.labels(source.name).set(len(snapshot.items))
     if ok:
+        metrics.ITEMS.labels(source.name).set(result.listed)
         log.info(
             "source %s: %s, %d items, %d notices%s",
             source.name,
             result.outcome,
-            len(snapshot.items),
+            result.listed,
             len(result.notices),
             " (baseline)" if result.baseline else "",
         )
     else:
         log.warning("source %s: %s: %s", source.name, result.outcome, result.message)
-    return PollReport(
-        source.name, ok, result.outcome, result.message, len(result.notices), len(snapshot.items)
-    )
+    return PollReport(source.name, ok, result.outcome, result.message, len(result.notices), result.listed)
 
 
 def _count_poll(source: str, outcome: str) -> None:

@@ -55,6 +55,7 @@ OPERATOR_COMMANDS = (
     ("poll", "Poll now: /poll [SOURCE]"),
 )
 REFUSAL = "Sorry, that command is for the operators of this bot."
+_OUTCOME_WORDS = {"ok": "read", "not_modified": "unchanged since the last poll"}
 SORRY = "Sorry, something went wrong; the operators have been told."
 
 
@@ -398,8 +399,8 @@ class Commands:
             return
         lines = [
             Line(
-                f"{r.source}: {r.outcome}, {r.items} items, {r.events} new alerts"
-                + (f" — {r.message}" if r.message else "")
+                f"{r.source}: {_OUTCOME_WORDS.get(r.outcome, r.outcome)}, {r.items} items,"
+                f" {r.events} new alerts" + (f" — {r.message}" if r.message else "")
             )
             for r in reports
         ]

@@ -66,6 +66,7 @@ class ApplyResult:
     outcome: str = "ok"
     message: str = ""
     gone: tuple[str, ...] = ()
+    listed: int = 0  # items the source lists now (for a page unchanged since, the ones it listed then)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ class Store:
                 drafts = health.record_success(conn, name, now, "not_modified")
                 notices = tuple(self._queue(conn, drafts, now))
                 self._log_gone(name, gone)
-                return ApplyResult(notices, False, "not_modified", gone=tuple(gone))
+                listed = sum(1 for p in previous.values() if not p.missing)
+                return ApplyResult(notices, False, "not_modified", gone=tuple(gone), listed=listed)
             broken = self._broken(snapshot, previous) if snapshot.complete else None
             if broken:
                 rules = self.rules
@@ -180,7 +182,7 @@ class Store:
             page_cache.write(conn, cache)
             notices = tuple(self._queue(conn, drafts, now))
         self._log_gone(name, gone)
-        return ApplyResult(notices, baseline, gone=tuple(gone))
+        return ApplyResult(notices, baseline, gone=tuple(gone), listed=len(snapshot.items))
 
     @staticmethod
     def _log_gone(source: str, gone: Sequence[str]) -> None:

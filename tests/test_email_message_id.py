@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.email_support import ALICE, BOB, MORNING, add_events, draft, drain, geneva, make_notifier
+from tests.email_support import ALICE, BOB, MORNING, add_notices, draft, drain, geneva, make_notifier
 from tests.smtp_fixtures import SmtpServer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -28,7 +28,7 @@ async def test_a_retried_digest_keeps_its_message_id(
     tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = make_notifier(tmp_path, smtp_server, monkeypatch, recipients=(ALICE, BOB))
-    add_events(first.runtime.store, [draft(1, "The right to food")])
+    add_notices(first.runtime.store, [draft(1, "The right to food")])
     smtp_server.handler.fail("rcpt", "451 4.2.1 Mailbox busy", recipient=BOB)
     assert "451" in (await drain(first, MORNING)).error
     first.runtime.store.close()
@@ -48,10 +48,10 @@ async def test_a_new_digest_never_reuses_a_message_id(
     for name in ("old-store", "new-store"):
         (tmp_path / name).mkdir()
         notifier = make_notifier(tmp_path / name, smtp_server, monkeypatch)
-        add_events(notifier.runtime.store, [draft(1, "The right to food"), draft(2, "Rights of the child")])
+        add_notices(notifier.runtime.store, [draft(1, "The right to food"), draft(2, "Rights of the child")])
         assert (await drain(notifier, MORNING)).sent == 2
         ids.append(smtp_server.handler.messages_to(ALICE)[-1]["Message-ID"])
-    add_events(notifier.runtime.store, [draft(3, "Safety of journalists")])
+    add_notices(notifier.runtime.store, [draft(3, "Safety of journalists")])
     assert (await drain(notifier, geneva(2, 8, 0))).sent == 1
     ids.append(smtp_server.handler.messages_to(ALICE)[-1]["Message-ID"])
     assert len({digest_of(i) for i in ids}) == 3, ids

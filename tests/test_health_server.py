@@ -46,7 +46,7 @@ def test_a_store_error_while_assessing_health_is_503_naming_it(daemon: tuple[str
         conn.execute("DROP TABLE sources")
     status, body = get(f"{base}/healthz")
     assert status == 503
-    assert body == "health could not be assessed: OperationalError: no such table: sources\n"
+    assert body == f"{store.resolve()}: store error (no such table: sources)\n"
     assert get(f"{base}/metrics")[0] == 200
 
 

@@ -129,7 +129,7 @@ async def test_operator_commands_refused_to_strangers(
         )
         assert "Source drafts paused" in said(await ask(s, "/pause drafts", user=ADMIN))
         assert "Source drafts resumed" in said(await ask(s, "/resume drafts", user=ADMIN))
-        assert "drafts: ok, 12 items, 2 new alerts" in said(await ask(s, "/poll", user=ADMIN, replies=2))
+        assert "drafts: read, 12 items, 2 new alerts" in said(await ask(s, "/poll", user=ADMIN, replies=2))
         assert controls.calls == [("pause", "drafts"), ("resume", "drafts"), ("poll", None)]
 
 

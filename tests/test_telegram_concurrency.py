@@ -96,7 +96,7 @@ async def test_a_slow_poll_does_not_keep_others_waiting(httpserver: HTTPServer, 
         finally:
             release.set()
         await bot.fake.wait_for(lambda f: len(f.sent(ADMIN)) == 2, timeout=15)
-        assert replies(bot.fake, ADMIN)[1].startswith("drafts: ok, 2 items")
+        assert replies(bot.fake, ADMIN)[1].startswith("drafts: unchanged since the last poll, 2 items")
 
 
 async def test_a_failing_command_is_answered_and_logged_once(httpserver: HTTPServer, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ so an unchanged page is never parsed again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from watchers.base import Page, PageFetcher
 from watchers.fetch import CachedPage, HttpFetcher
@@ -38,9 +38,16 @@ class PollFetcher(PageFetcher):
         self.writes: dict[str, CachedPage] = {}
 
     def get(
-        self, url: str, *, conditional: bool = True, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        headers: Mapping[str, str] | None = None,
+        allow_redirects_to: Sequence[str] = (),
     ) -> Page | None:
-        page = self.http.get(url, conditional=conditional, headers=headers)
+        page = self.http.get(
+            url, conditional=conditional, headers=headers, allow_redirects_to=allow_redirects_to
+        )
         if page is None:
             return None
         known = self.read(url) if conditional else None
