@@ -117,6 +117,23 @@ def _vote_lines(facts: Mapping[str, Any]) -> list[str]:
     return [line]
 
 
+def _listed_lines(facts: Mapping[str, Any]) -> list[str]:
+    """The countries a press report names under each vote, said to be as reported."""
+    listed = facts.get("listed")
+    if not isinstance(listed, Mapping) or not listed:
+        return []
+    from watchers.votes.countries import registry  # the country registry only when a list is told
+
+    reg = registry()
+    lines = []
+    for key, word in _CHOICE_WORDS:
+        codes = listed.get(key) or []
+        if codes:
+            names = ", ".join(sorted(reg.name(str(c)) for c in codes))
+            lines.append(short(f"{word}, as reported: {names}", 2000))
+    return lines
+
+
 def _previous_lines(facts: Mapping[str, Any], roll_call: bool) -> list[str]:
     """The comparison with the previous vote on the initiative: tallies for the action, movers for the
     roll-call."""
@@ -143,6 +160,7 @@ def _action(story: Mapping[str, Any], facts: Mapping[str, Any], label: str, offi
         lines.append(short(title, _MAX_TITLE))
     if outcome in _BY_VOTE:
         lines.extend(_vote_lines(facts))
+        lines.extend(_listed_lines(facts))
     adopted = _adopted_as(facts.get("adopted_as"))
     if adopted and outcome.startswith(("adopted", "read")):
         lines.append(f"Adopted as {adopted}")

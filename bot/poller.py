@@ -12,6 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot import metrics
 from bot.config import SourceConfig
@@ -37,7 +38,10 @@ def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:
     records it in the history.
 
     A vote reported with only its adopted symbol is re-keyed to the draft when the store knows the pair
-    (an OHCHR session page or a catalogue record said so), so two sources give one vote item.
+    (an OHCHR session page or a catalogue record said so), and one reported by title only is re-keyed to
+    the draft of its session whose title it is (watchers.votes.title_match), so every source of a vote
+    gives one vote item, in its draft's story; a title that matches no draft well enough stays a vote
+    "reported for a text on ...", never joined to the wrong draft.
     Recording first is safe: `previous` never returns the vote itself, so a retry annotates the same way.
     """
     from state.vote_history import VoteHistory, compare  # the country registry: only when votes come
@@ -49,10 +53,10 @@ def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:
     for item in snapshot.items:
         if item.kind == "vote":
             vote = Vote.from_json(item.fields)
-            adopted = store.item(vote.symbol) if vote.symbol and not vote.draft_symbol else None
-            if adopted is not None and isinstance(adopted.fields.get("draft"), str):
-                vote = vote.with_changes(draft_symbol=adopted.fields["draft"])
-                item = vote_item(vote) or item
+            draft = _draft_of(store, vote)
+            if draft is not None:
+                vote = vote.with_changes(draft_symbol=draft)
+                item = vote_item(vote, int(item.fields.get("authority") or 0)) or item
             previous = history.previous(vote)
             fields = dict(item.fields)
             if previous is not None:
@@ -62,6 +66,32 @@ def annotate_votes(snapshot: Snapshot, store: Store) -> Snapshot:
             item = dataclasses.replace(item, fields=fields)
         items[item.key] = merge_items(items[item.key], item) if item.key in items else item
     return dataclasses.replace(snapshot, items=tuple(items.values()))
+
+
+def _draft_of(store: Store, vote: Any) -> str | None:
+    """The draft a vote named without one is about: from its adopted symbol, else from its title."""
+    if vote.draft_symbol:
+        return None
+    if vote.symbol:
+        adopted = store.item(vote.symbol)
+        draft = adopted.fields.get("draft") if adopted is not None else None
+        return draft if isinstance(draft, str) else None
+    if not vote.title or not vote.session:
+        return None
+    from watchers.votes.title_match import match_draft
+
+    return match_draft(vote.title, session_drafts(store, vote.session))
+
+
+def session_drafts(store: Store, session: str) -> list[tuple[str, str]]:
+    """(family root, title) of each draft of a session the store knows; a family titled by its first
+    version that has a title."""
+    titles: dict[str, str] = {}
+    for item in store.items(kind="document", key_prefix=f"A/HRC/{session}/L.", limit=10_000):
+        family, title = item.fields.get("family") or item.key, item.fields.get("title")
+        if isinstance(family, str) and isinstance(title, str) and title and family not in titles:
+            titles[family] = title
+    return sorted(titles.items())
 
 
 def _store_failure(source: SourceConfig, store: Store, exc: BaseException) -> PollReport:
@@ -110,6 +140,15 @@ def poll_source(
         )
     except (sqlite3.Error, StoreError, OSError) as exc:
         return _store_failure(source, store, exc)
+    except Exception as exc:  # a fault of ours in reading the snapshot: the poll is a failure, not a crash
+        message = f"{type(exc).__name__} while recording the snapshot: {str(exc)[:300]}"
+        log.exception("source %s: %s", source.name, message)
+        try:
+            store.record_failure(source.name, now, "parse_error", message)
+        except (sqlite3.Error, StoreError, OSError) as store_exc:
+            return _store_failure(source, store, store_exc)
+        _count_poll(source.name, "parse_error")
+        return PollReport(source.name, False, "parse_error", message)
     ok = result.outcome != "broken"
     _count_poll(source.name, result.outcome)
     _count_notices(source.name, result.notices)

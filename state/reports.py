@@ -27,6 +27,7 @@ _OUTCOMES = {
     "read_out": "read_out",
 }
 _VOTE_OUTCOMES = {"adopted": "adopted_by_vote", "rejected": "rejected"}
+ROLL_CALL = 2  # the authority of an official roll-call (watchers.votes.items)
 _SUFFIX_KINDS = {"Rev": "revised", "Add": "addendum", "Corr": "corrigendum"}
 _LINKS = (("url", "Document"), ("pdf_url", "PDF"), ("record_url", "Record"))
 
@@ -132,18 +133,19 @@ def _vote(fields: Mapping[str, Any]) -> list[Report]:
         "links": links(fields),
     }
     outcome = _VOTE_OUTCOMES.get(str(fields.get("outcome") or ""), "voted")  # "voted": not stated
+    roll_call = fields.get("roll_call")
     reports: list[Report] = []
     if yes is not None or no is not None:
         facts = {
             **common,
             "outcome": outcome,
+            "listed": _listed(roll_call) if _tally(fields.get("authority")) != ROLL_CALL else None,
             "date": _text(fields.get("date"), 40),
             "tallies_source": _text(checks.get("tallies"), 200),
             "warnings": [str(w)[:300] for w in (fields.get("warnings") or [])[:5]],
         }
         reports.append(Report("action", "", _clean(facts)))
-    roll_call = fields.get("roll_call")
-    if isinstance(roll_call, Mapping) and roll_call:
+    if isinstance(roll_call, Mapping) and roll_call and _tally(fields.get("authority")) == ROLL_CALL:
         facts = {
             **common,
             "outcome": outcome if outcome != "voted" else None,
@@ -151,6 +153,17 @@ def _vote(fields: Mapping[str, Any]) -> list[Report]:
         }
         reports.append(Report("roll_call", "", _clean(facts)))
     return reports
+
+
+def _listed(roll_call: Any) -> dict[str, list[str]] | None:
+    """Countries a press report names under each vote: shown as reported, never as the roll-call."""
+    if not isinstance(roll_call, Mapping):
+        return None
+    listed: dict[str, list[str]] = {}
+    for iso3, choice in sorted(roll_call.items()):
+        if choice in ("yes", "no", "abstain", "not_voting"):
+            listed.setdefault(str(choice), []).append(str(iso3))
+    return listed or None
 
 
 def _meeting(fields: Mapping[str, Any]) -> list[Report]:

@@ -171,6 +171,18 @@ def parse_press_feed(page: Page) -> list[Item]:
 class PressFeed(Watcher):
     kind = "press_feed"
 
+    def told_as(self) -> str:
+        """UN Geneva's meeting summaries and press releases, OHCHR's news, or the feed's host."""
+        parts = urlsplit(self.url)
+        host, path = (parts.hostname or "").lower(), parts.path.lower()
+        if "meeting-summar" in path:
+            return "the UN Geneva meeting summary"
+        if "press-release" in path:
+            return "a UN Geneva press release"
+        if host.endswith("ohchr.org"):
+            return "OHCHR news"
+        return f"the press feed at {host or self.url}"
+
     def parse(self, page: Page) -> list[Item]:
         return parse_press_feed(page)
 
@@ -180,9 +192,12 @@ class PressFeed(Watcher):
     def poll(self, fetcher: PageFetcher, context: PollContext) -> Snapshot:
         """The feed, then each new article reporting Council action; one failed article never fails the
         poll (its entry's text is read and the article is tried again next time)."""
-        page = fetcher.get(self.url)
+        redirects = self.allow_redirects_to
+        page = fetcher.get(self.url, allow_redirects_to=redirects)
         if page is None:
-            page = fetcher.cached(self.url) or fetcher.get(self.url, conditional=False)
+            page = fetcher.cached(self.url) or fetcher.get(
+                self.url, conditional=False, allow_redirects_to=redirects
+            )
         if page is None or not page.body.strip():
             raise SourceError("parse_error", f"{self.url}: empty body")
         return Snapshot(items=tuple(feed_items(page, fetcher, context)), complete=False)

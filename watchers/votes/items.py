@@ -31,7 +31,7 @@ def vote_item(vote: Vote, authority: int = PRESS) -> Item | None:
     No item for an impossible result (checks["plausible"] False: "99-88-77", "0-0-0"): the warning stays
     with the vote, nothing is published as a fact. `authority` ranks the sources of one vote: the official
     roll-call outranks OHCHR's stated tallies, which outrank a press report, whichever arrived first
-    (see Item in watchers/base.py).
+    (see Item in watchers/base.py); country lists in a press report do not make it an official roll-call.
     """
     if vote.checks.get("plausible") is False:
         return None
@@ -42,5 +42,5 @@ def vote_item(vote: Vote, authority: int = PRESS) -> Item | None:
         key = title_vote_key(vote.session, vote.title)
     else:
         return None
-    rank = ROLL_CALL if vote.roll_call else authority
+    rank = ROLL_CALL if vote.roll_call and authority >= OFFICIAL_TALLIES else authority
     return Item(key=key, kind="vote", fields={**vote.to_json(), "authority": rank})
