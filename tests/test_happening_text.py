@@ -91,6 +91,7 @@ def test_an_official_roll_call_names_the_members_by_their_vote():
         "no": 1,
         "abstain": 0,
         "roll_call": {"ALB": "yes", "CHN": "no", "GBR": "yes"},
+        "authority": 2,  # an official roll-call (watchers.votes.items)
     }
     action, roll_call = told(
         "vote:A/HRC/61/L.14", "vote", fields, "A/HRC/61/L.14", "the OHCHR Search Library", True

@@ -68,13 +68,13 @@ def test_the_words_are_prose_with_their_source(store: Store) -> None:
     lines = describe(press).lines
     assert lines[0] == "The negative impact of unilateral coercive measures on the enjoyment of human rights"
     assert "In favour 28, against 17, abstaining 1" in lines
-    assert "Source: the page at replay.example.org (press report, not official yet)" in lines
+    assert "Source: the UN Geneva meeting summary (press report, not official yet)" in lines
     confirmed = notices[4][1]
     text = describe(confirmed)
     assert "Adopted as resolution A/HRC/RES/61/6" in text.lines
     assert "Taken at the 40th meeting on 31 March 2026" in text.lines
     assert (
-        "Source: the page at replay.example.org, confirmed by the OHCHR session page (official record)"
+        "Source: the UN Geneva meeting summary, confirmed by the OHCHR session page (official record)"
         in text.lines
     )
     everything = "\n".join(
@@ -98,7 +98,7 @@ def test_a_contradicting_official_tally_is_one_correction_naming_both_sources(st
     assert len(corrections) == 1 and not [n for n in notices if n.type == "confirmed"]
     text = describe(corrections[0])
     assert text.headline == "Correction on A/HRC/61/L.2: the OHCHR session page gives 27-18-1"
-    assert text.lines[0] == "the page at replay.example.org had reported 28-17-1"
+    assert text.lines[0] == "the UN Geneva meeting summary had reported 28-17-1"
 
 
 def test_a_press_report_contradicting_the_record_changes_nothing(store: Store) -> None:

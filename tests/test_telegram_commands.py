@@ -22,6 +22,7 @@ VOTE = {
     "no": 7,
     "abstain": 20,
     "roll_call": {"FRA": "yes", "CHN": "no"},
+    "authority": 2,  # an official roll-call
 }
 
 

@@ -182,6 +182,7 @@ async def test_vote_is_a_photo_with_caption(tmp_path: Path, monkeypatch: pytest.
         "abstain": 15,
         "non_voting": 0,
         "roll_call": {"FRA": "yes", "CHN": "no", "IND": "abstain"},
+        "authority": 2,  # an official roll-call
         "warnings": [],
     }
     async with telegram_setup(tmp_path, monkeypatch) as s:

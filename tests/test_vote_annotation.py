@@ -25,7 +25,7 @@ def test_a_new_vote_is_compared_with_the_previous_one_and_recorded(tmp_path: Pat
         data["roll_call"][iso] = "abstain"
     data["yes"] -= 2
     data["abstain"] += 2
-    item = Item("vote:A/HRC/RES/52/99", "vote", data)
+    item = Item("vote:A/HRC/RES/52/99", "vote", {**data, "authority": 2})  # an official roll-call
 
     annotated = annotate_votes(Snapshot(items=(item,)), store)
     (fields,) = [i.fields for i in annotated.items]
