@@ -67,7 +67,8 @@ def test_votes_told_by_title_join_their_drafts_and_four_votes_give_four(
         "A/HRC/38/L.15 adopted by a recorded vote: 19-6-21",
         "A/HRC/38/L.17 adopted by a recorded vote: 26-5-15",
     ], (
-        "Belarus and Syria joined their drafts by title; the HRC26 summary's four votes are four (tallies of the record)"
+        "Belarus and Syria joined their drafts by title; the HRC26 summary's four votes are four"
+        " (the tallies are the record's)"
     )
     belarus = next(a for a in alerts(tmp_path) if a.text.startswith("A/HRC/38/L.15"))
     assert belarus.text.splitlines()[1] == "Situation of human rights in Belarus", "the draft's own title"
