@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot import metrics
+from bot import failpoints, metrics
 from bot.notifiers.base import DeliveryError, Notifier
 from state.errors import StoreError, explain
 from state.model import OutboxEntry
@@ -114,6 +114,7 @@ class Drainer:
         acked: set[int] = set()
 
         def ack(entry_ids: Sequence[int], external_id: str | None = None) -> None:
+            failpoints.reach(failpoints.BEFORE_ACK)
             sent_at = datetime.now(UTC)
             acked.update(entry_ids)
             metrics.SENT.labels(self.channel).inc(len(entry_ids))

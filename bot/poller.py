@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import metrics
+from bot import failpoints, metrics
 from bot.config import SourceConfig
 from bot.runtime import PollReport
 from state.errors import StoreError, explain
@@ -129,6 +129,7 @@ def poll_source(
             _count_notices(source.name, store.record_failure(source.name, now, "parse_error", message))
             _count_poll(source.name, "parse_error")
             return PollReport(source.name, False, "parse_error", message)
+        failpoints.reach(failpoints.AFTER_FETCH)
         if any(item.kind == "vote" for item in snapshot.items):
             snapshot = annotate_votes(snapshot, store)
         result = store.apply(
@@ -149,6 +150,7 @@ def poll_source(
             return _store_failure(source, store, store_exc)
         _count_poll(source.name, "parse_error")
         return PollReport(source.name, False, "parse_error", message)
+    failpoints.reach(failpoints.AFTER_APPLY)
     ok = result.outcome != "broken"
     _count_poll(source.name, result.outcome)
     _count_notices(source.name, result.notices)

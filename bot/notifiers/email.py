@@ -32,6 +32,7 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot import failpoints
 from bot.delivery import BATCH as DRAIN_BATCH
 from bot.email_digest import (
     MAIL_POLICY,
@@ -216,6 +217,7 @@ class EmailNotifier(Notifier):
                 failures.append(str(failure))
                 return
             store.set_meta(META_OPEN, pin.dump())
+            failpoints.reach(failpoints.DURING_DIGEST)
 
         if waiting:
             try:
