@@ -54,3 +54,10 @@ def setup_logging(config: AppConfig, level: int = logging.INFO) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # urllib3 warns of each retry in its own words; watchers.http_deadline logs them, naming the URL.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
+    # PTB's rate limiter logs a traceback for each 429 it passes on; the delivery logs it in one line.
+    logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_PassedOn429())
+
+
+class _PassedOn429(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Rate limit hit after maximum")

@@ -64,8 +64,12 @@ def write_sources(
     read_timeout: str = "1s",
     connect_timeout: str = "2s",
     announce_existing: bool = False,
+    schedule: str = "",
+    console: bool = True,
 ) -> Path:
-    """A config polling `sources` in order, alerts appended to tmp_path/alerts.txt by the console."""
+    """A config polling `sources` in order, alerts appended to tmp_path/alerts.txt by the console.
+
+    `schedule`: more lines of the [schedule] table; `extra`: more tables."""
     tables = "\n".join(
         f'[[sources]]\nname = "{s.name}"\nkind = "{s.kind}"\nurl = "{s.url}"\nevery = "{every}"\n'
         f"announce_existing = {str(announce_existing).lower()}\n{s.options}\n"
@@ -86,9 +90,10 @@ min_host_gap = "0s"
 
 [schedule]
 timezone = "Europe/Zurich"
+{schedule}
 
 [console]
-enabled = true
+enabled = {str(console).lower()}
 path = "{tmp_path / "alerts.txt"}"
 
 {extra}

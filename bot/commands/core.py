@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import mimetypes
+import os
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,10 +74,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         with store_errors(config.store_path), _locked(config):
             store = open_store(config)
             asyncio.run(_serve(config, store))
+            _abandon_stuck_polls()
     except (StoreLocked, DeliveryError, HealthServerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _abandon_stuck_polls() -> None:
+    """A stop must not wait for a poll still inside a fetch (up to its deadline): once the daemon has
+    stopped cleanly, a poll thread still running is left behind. Nothing of it is lost: what it had not
+    committed is rolled back, and its page is fetched again at the next start."""
+    stuck = [t for t in threading.enumerate() if t.name.startswith("poll") and t.is_alive()]
+    if not stuck:
+        return
+    logging.getLogger("hrcwatch.daemon").warning(
+        "stopped with %d poll(s) still fetching; they are abandoned and run again at the next start",
+        len(stuck),
+    )
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 async def _serve(config: AppConfig, store: Any) -> None:
