@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 from watchers.base import Item, Page, Watcher
-from watchers.pages import absolute, clean_text, entry_date, load_feed
+from watchers.pages import absolute, clean_text, entry_date, html_text, load_feed
 from watchers.registry import register
 from watchers.symbols import find_symbols
 from watchers.votes.items import vote_item
@@ -40,7 +38,7 @@ def _entry_text(entry: Any) -> str:
     """The entry's body as plain text: full content if the feed carries it, else the summary."""
     parts = [c.get("value", "") for c in entry.get("content", []) or []] or [entry.get("summary", "")]
     html = " ".join(str(p) for p in parts)[:MAX_ARTICLE]
-    return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split()) if html.strip() else ""
+    return html_text(html)
 
 
 def vote_sentences(text: str) -> list[str]:

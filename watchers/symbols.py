@@ -14,6 +14,7 @@ in the length of the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,6 +67,10 @@ _SHORT = re.compile(
 )
 _SHORT_KIND: dict[str, Series] = {"resolution": "RES", "decision": "DEC"}
 
+# Every spelling either pattern matches holds "HRC" or "Council" (same case rules): a text without
+# either names no symbol, and is answered without running the patterns above.
+MAY_NAME = re.compile(r"hrc|council", re.IGNORECASE)
+
 # A bare adopted number in a cell that is known to hold one (OHCHR res-dec-stat tables): "55/2", "S-34/1".
 _BARE_ADOPTED = re.compile(
     rf"\s{{0,8}}(?P<session>{_SESSION})\s{{0,2}}/\s{{0,2}}(?P<num>[0-9]{{1,4}})\s{{0,8}}"
@@ -81,7 +86,7 @@ class Symbol:
     number: int
     suffixes: tuple[tuple[SuffixKind, int], ...] = ()
 
-    @property
+    @functools.cached_property
     def normalised(self) -> str:
         """The canonical spelling, e.g. "A/HRC/43/L.13/Rev.1", "A/HRC/RES/S-34/1"."""
         if self.series in _ADOPTED_SERIES:
@@ -232,9 +237,18 @@ def parse_adopted_number(text: str, series: Series = "RES") -> Symbol | None:
     return Symbol(series, session, number)
 
 
+@functools.lru_cache(maxsize=4096)
+def _spelled(spelling: str) -> Symbol | None:
+    """The symbol a matched spelling stands for: a page names each symbol in its text and its link, and
+    a daemon sees the same spellings every poll. Matched alone, a spelling parses as it did in its text
+    (its boundaries are string ends, which every lookaround there accepts)."""
+    match = _SYMBOL.fullmatch(spelling)
+    return _from_match(match) if match else None
+
+
 def _iter_symbols(text: str) -> Iterator[tuple[int, int, Symbol]]:
     for match in _SYMBOL.finditer(text):
-        symbol = _from_match(match)
+        symbol = _spelled(match.group())
         if symbol is not None:
             yield match.start(), match.end(), symbol
     for match in _SHORT.finditer(text):
@@ -248,9 +262,14 @@ def _iter_symbols(text: str) -> Iterator[tuple[int, int, Symbol]]:
 
 def symbol_spans(text: str) -> list[tuple[int, int, Symbol]]:
     """Every sighting of an HRC symbol in free text as (start, end, symbol), in order, repeats kept."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not MAY_NAME.search(text, 0, MAX_TEXT):
         return []
     return sorted(_iter_symbols(text[:MAX_TEXT]), key=lambda sighting: sighting[0])
+
+
+def has_short_form(text: str) -> bool:
+    """Whether `text` names a symbol in its short form ("Human Rights Council resolution 43/21")."""
+    return _SHORT.search(text, 0, MAX_TEXT) is not None
 
 
 def find_symbols(text: str) -> list[Symbol]:
@@ -295,4 +314,6 @@ def remove_symbols(text: str) -> str:
     """`text` with every HRC symbol spelling cut out (to leave the title around a symbol)."""
     if not isinstance(text, str):
         return ""
+    if not MAY_NAME.search(text, 0, MAX_TEXT):
+        return text[:MAX_TEXT]
     return _SHORT.sub(" ", _SYMBOL.sub(" ", text[:MAX_TEXT]))

@@ -6,16 +6,20 @@ page, a news item, a feed): what it knows is the symbol, the text around it and 
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from watchers.base import Item, Page, Watcher
+from watchers.listing_titles import CONTAINERS, Named, row_href, row_title, title_without_symbols
+from watchers.pages import absolute, clean_text, entry_date, is_feed, load_feed, load_html
+from watchers.registry import register
+from watchers.symbols import Symbol, document_fields, find_symbols, has_short_form, symbol_spans
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup, Tag
-from watchers.pages import absolute, block_of, clean_text, entry_date, is_feed, load_feed, load_html
-from watchers.registry import register
-from watchers.symbols import Symbol, document_fields, find_symbols, remove_symbols
+    from lxml.etree import XPath
+    from lxml.etree import _Element as Element
 
 MAX_ITEMS = 2000  # a page never yields more documents than this
 
@@ -25,11 +29,6 @@ def document_item(symbol: Symbol, **extra: Any) -> Item:
     fields = document_fields(symbol)
     fields.update({k: v for k, v in extra.items() if v not in (None, "", [], {})})
     return Item(key=symbol.normalised, kind="document", fields=fields)
-
-
-def title_without_symbols(text: str) -> str:
-    """The nearby text with every symbol spelling removed: what is left names the document."""
-    return clean_text(remove_symbols(text))
 
 
 class _Collector:
@@ -49,6 +48,13 @@ class _Collector:
         for name, value in extra.items():
             if value and not self.found[key].get(name):
                 self.found[key][name] = value
+
+    def wants(self, symbol: Symbol, name: str) -> bool:
+        """Whether a sighting of `symbol` could still add `name` (a title, a URL): worth working out."""
+        found = self.found.get(symbol.normalised)
+        if found is None:
+            return len(self.found) < MAX_ITEMS
+        return not found.get(name)
 
     def items(self) -> list[Item]:
         return [document_item(self.symbols[k], **v) for k, v in self.found.items()]
@@ -73,40 +79,143 @@ def feed_items(page: Page) -> list[Item]:
     return collected.items()
 
 
-def _link_title(link: Tag, own_text: str) -> str:
-    title = title_without_symbols(own_text)
-    if title:
-        return title
-    return title_without_symbols(block_of(link).get_text(" "))
+# Every symbol spelling holds "HRC" or "Council" (watchers/symbols.py MAY_NAME); the case spellings a
+# page uses are found in its whole text (and its hrefs) in one pass each, and one XPath query then keeps,
+# in C, only the text nodes and links holding one, so the Python work is per symbol, not per node.
+# "Council" is looked for only when the page has a short form ("Human Rights Council resolution 43/21").
+_HRC = re.compile("hrc", re.IGNORECASE)
+_COUNCIL = re.compile("council", re.IGNORECASE)
+_MAX_SPELLINGS = 16  # distinct case spellings looked for; a page with more is read node by node
 
 
-def html_items(page: Page, soup: BeautifulSoup | None = None) -> list[Item]:
+def _spellings(text: str) -> set[str]:
+    found = set(_HRC.findall(text))
+    council = set(_COUNCIL.findall(text))
+    if council and has_short_form(text):
+        found |= council
+    return found
+
+
+def _any_of(spellings: tuple[str, ...]) -> str:
+    return " or ".join(f"contains(., '{s}')" for s in spellings) or "false()"
+
+
+@functools.lru_cache(maxsize=32)
+def _query(in_text: tuple[str, ...], in_href: tuple[str, ...]) -> XPath:
+    """The links whose href, and the text nodes, that hold one of the spellings, in document order."""
+    from lxml.etree import XPath
+
+    return XPath(f"//a[@href[{_any_of(in_href)}]] | //text()[{_any_of(in_text)}]")
+
+
+def _link_of(node: Any) -> Element | None:
+    """The link a text node is in, if any."""
+    holder = node.getparent()
+    if holder is not None and node.is_tail:
+        holder = holder.getparent()
+    if holder is None or holder.tag == "a":
+        return holder
+    return next(holder.iterancestors("a"), None)
+
+
+def _candidates(root: Element) -> tuple[list[Element], list[Any]]:
+    """The links (by text or href) and the text nodes outside links that may name a symbol."""
+    from lxml import etree
+
+    in_text = _spellings(etree.tostring(root, method="text", encoding="unicode"))
+    hrefs = " ".join(root.xpath("//a/@href", smart_strings=False))
+    in_href = _spellings(unquote(hrefs) if "%" in hrefs else hrefs)
+    if len(in_text) + len(in_href) > _MAX_SPELLINGS or not all(s in hrefs for s in in_href):
+        found = root.xpath("//a | //text()")
+    elif in_text or in_href:
+        found = _query(tuple(sorted(in_text)), tuple(sorted(in_href)))(root)
+    else:
+        return [], []
+    links: dict[Element, None] = {}
+    texts = []
+    for node in found:
+        if isinstance(node, str):
+            link = _link_of(node)
+            if link is None:
+                texts.append(node)
+            else:
+                links.setdefault(link)
+        else:
+            links.setdefault(node)
+    return list(links), texts
+
+
+# element, its symbols, its text, that text without the symbols, whether it is a link
+Sighting = tuple["Element", list[Symbol], str, str, bool]
+
+
+def _read(text: str) -> tuple[list[Symbol], str]:
+    """The symbols in `text` (first sightings, in order) and what the text says besides them."""
+    spans = symbol_spans(text)
+    if not spans:
+        return [], text
+    symbols: dict[str, Symbol] = {}
+    rest: list[str] = []
+    end = 0
+    for start, stop, symbol in spans:
+        symbols.setdefault(symbol.normalised, symbol)
+        if start > end:
+            rest.append(text[end:start])
+        end = max(end, stop)
+    rest.append(text[end:])
+    return list(symbols.values()), " ".join(rest)
+
+
+def _sightings(root: Element) -> list[Sighting]:
     """Symbols in link texts and hrefs first (they carry a URL), then in the remaining text."""
-    from bs4 import NavigableString, Tag
+    links, texts = _candidates(root)
+    found: list[Sighting] = []
+    for link in links:
+        text = "".join(link.itertext())
+        symbols, rest = _read(text)
+        named = {s.normalised for s in symbols}
+        symbols += [s for s in find_symbols(unquote(link.get("href") or "")) if s.normalised not in named]
+        if symbols:
+            found.append((link, symbols, text, rest, True))
+    for node in texts:
+        symbols, rest = _read(str(node))
+        holder = node.getparent()
+        holder = holder.getparent() if node.is_tail and holder is not None else holder
+        if symbols and holder is not None:
+            found.append((holder, symbols, str(node), rest, False))
+    return found
 
-    soup = soup or load_html(page)
-    for junk in soup(["script", "style", "noscript", "template"]):
-        junk.decompose()
+
+def _named(sightings: list[Sighting]) -> Named:
+    named: Named = {}
+    for element, symbols, *_ in sightings:
+        keys = {s.normalised for s in symbols}
+        named.setdefault(element, set()).update(keys)
+        for ancestor in element.iterancestors():
+            named.setdefault(ancestor, set()).update(keys)
+    return named
+
+
+def html_items(page: Page) -> list[Item]:
+    """One item per symbol, in order of first sighting; each document's title is the text of the
+    smallest element around its symbol that names no other symbol (watchers/listing_titles.py), so
+    every sighting is found before any title is worked out."""
+    sightings = _sightings(load_html(page))
+    named = _named(sightings)
     collected = _Collector()
-    for link in soup.find_all("a"):
-        href = link.get("href")
-        href = href if isinstance(href, str) else None
-        text = link.get_text(" ")
-        for symbol in find_symbols(f"{text} {unquote(href or '')}"):
-            collected.add(symbol, title=_link_title(link, text), url=absolute(page.url, href))
-    for node in soup.find_all(string=True):
-        if type(node) is not NavigableString or node.find_parent("a") is not None:
-            continue
-        symbols = find_symbols(str(node))
-        if not symbols:
-            continue
-        block = block_of(node.parent) if isinstance(node.parent, Tag) else None
-        title = title_without_symbols(block.get_text(" ") if block else str(node))
-        first_link = block.find("a", href=True) if block else None
-        href = first_link.get("href") if isinstance(first_link, Tag) else None
-        url = absolute(page.url, href if isinstance(href, str) else None)
+    for element, symbols, text, rest, is_link in sightings:
         for symbol in symbols:
-            collected.add(symbol, title=title, url=url or page.url)
+            key = symbol.normalised
+            if not (collected.wants(symbol, "title") or collected.wants(symbol, "url")):
+                continue
+            in_container = element.tag in CONTAINERS
+            own = rest if is_link or in_container else None
+            title, row = row_title(element, key, named, own, text)
+            if is_link:
+                url = absolute(page.url, element.get("href"))
+            else:
+                url = absolute(page.url, row_href(row, key, named)) or page.url
+            collected.add(symbol, title=title, url=url)
     return collected.items()
 
 
