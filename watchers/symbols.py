@@ -66,6 +66,10 @@ _SHORT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SHORT_KIND: dict[str, Series] = {"resolution": "RES", "decision": "DEC"}
+_HRC_HEAD = re.compile(r"hrc(?:['’]s)?\s{1,3}(?:resolution|decision|president)")
+_UNICODE_CASES = "ıİſ"  # match i, i and s under IGNORECASE, but lowercase to other letters
+_BEFORE_COUNCIL = 20  # "Human" starts at most 17 characters before "Council"
+_AFTER_HEAD = 120  # and a short form ends within about 70 characters of "Council" or "HRC"
 
 # Every spelling either pattern matches holds "HRC" or "Council" (same case rules): a text without
 # either names no symbol, and is answered without running the patterns above.
@@ -268,8 +272,22 @@ def symbol_spans(text: str) -> list[tuple[int, int, Symbol]]:
 
 
 def has_short_form(text: str) -> bool:
-    """Whether `text` names a symbol in its short form ("Human Rights Council resolution 43/21")."""
-    return _SHORT.search(text, 0, MAX_TEXT) is not None
+    """Whether `text` names a symbol in its short form ("Human Rights Council resolution 43/21").
+
+    A short form holds "Council", or "HRC" before its kind: only the few places where the lowercased
+    text has one are matched. Letters that match another case only in Unicode (ı, İ, ſ) send the text
+    to the full search.
+    """
+    text = text[:MAX_TEXT]
+    low = text.lower()
+    if len(low) != len(text) or any(ch in text for ch in _UNICODE_CASES):
+        return _SHORT.search(text) is not None
+    start = low.find("council")
+    while start >= 0:
+        if _SHORT.search(text, max(0, start - _BEFORE_COUNCIL), start + _AFTER_HEAD):
+            return True
+        start = low.find("council", start + 1)
+    return any(_SHORT.search(text, m.start(), m.start() + _AFTER_HEAD) for m in _HRC_HEAD.finditer(low))
 
 
 def find_symbols(text: str) -> list[Symbol]:

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from watchers.base import Item, Page, Watcher
+from watchers.base import Item, Page, ParseError, Watcher
 from watchers.listing_titles import CONTAINERS, Named, row_href, row_title, title_without_symbols
 from watchers.pages import absolute, clean_text, entry_date, is_feed, load_feed, load_html
 from watchers.registry import register
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from lxml.etree import _Element as Element
 
 MAX_ITEMS = 2000  # a page never yields more documents than this
+# A listing of MAX_ITEMS documents names each in its link, its text and its language links: a page
+# that may name symbols in more places than this is hostile, and would cost hundreds of MB to read.
+MAX_SIGHTINGS = 20_000
 
 
 def document_item(symbol: Symbol, **extra: Any) -> Item:
@@ -101,21 +104,17 @@ def _any_of(spellings: tuple[str, ...]) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _query(in_text: tuple[str, ...], in_href: tuple[str, ...]) -> XPath:
-    """The links whose href, and the text nodes, that hold one of the spellings, in document order."""
+def _queries(in_text: tuple[str, ...], in_href: tuple[str, ...]) -> tuple[XPath, XPath]:
+    """The links whose href or text, and the text nodes outside links, holding one of the spellings.
+
+    Two queries, not one union: libxml2 merges a union's node sets in quadratic time, which a page of
+    75,000 sibling links turns into minutes.
+    """
     from lxml.etree import XPath
 
-    return XPath(f"//a[@href[{_any_of(in_href)}]] | //text()[{_any_of(in_text)}]")
-
-
-def _link_of(node: Any) -> Element | None:
-    """The link a text node is in, if any."""
-    holder = node.getparent()
-    if holder is not None and node.is_tail:
-        holder = holder.getparent()
-    if holder is None or holder.tag == "a":
-        return holder
-    return next(holder.iterancestors("a"), None)
+    links = XPath(f"//a[@href[{_any_of(in_href)}] or {_any_of(in_text)}]")
+    texts = XPath(f"//text()[{_any_of(in_text)}][not(ancestor::a)]")
+    return links, texts
 
 
 def _candidates(root: Element) -> tuple[list[Element], list[Any]]:
@@ -126,23 +125,11 @@ def _candidates(root: Element) -> tuple[list[Element], list[Any]]:
     hrefs = " ".join(root.xpath("//a/@href", smart_strings=False))
     in_href = _spellings(unquote(hrefs) if "%" in hrefs else hrefs)
     if len(in_text) + len(in_href) > _MAX_SPELLINGS or not all(s in hrefs for s in in_href):
-        found = root.xpath("//a | //text()")
-    elif in_text or in_href:
-        found = _query(tuple(sorted(in_text)), tuple(sorted(in_href)))(root)
-    else:
+        return root.xpath("//a"), root.xpath("//text()[not(ancestor::a)]")
+    if not in_text and not in_href:
         return [], []
-    links: dict[Element, None] = {}
-    texts = []
-    for node in found:
-        if isinstance(node, str):
-            link = _link_of(node)
-            if link is None:
-                texts.append(node)
-            else:
-                links.setdefault(link)
-        else:
-            links.setdefault(node)
-    return list(links), texts
+    links, texts = _queries(tuple(sorted(in_text)), tuple(sorted(in_href)))
+    return links(root), texts(root)
 
 
 # element, its symbols, its text, that text without the symbols, whether it is a link
@@ -166,9 +153,11 @@ def _read(text: str) -> tuple[list[Symbol], str]:
     return list(symbols.values()), " ".join(rest)
 
 
-def _sightings(root: Element) -> list[Sighting]:
+def _sightings(root: Element, url: str) -> list[Sighting]:
     """Symbols in link texts and hrefs first (they carry a URL), then in the remaining text."""
     links, texts = _candidates(root)
+    if len(links) + len(texts) > MAX_SIGHTINGS:
+        raise ParseError(f"{url}: {len(links) + len(texts)} places that may name a symbol; refused")
     found: list[Sighting] = []
     for link in links:
         text = "".join(link.itertext())
@@ -200,21 +189,23 @@ def html_items(page: Page) -> list[Item]:
     """One item per symbol, in order of first sighting; each document's title is the text of the
     smallest element around its symbol that names no other symbol (watchers/listing_titles.py), so
     every sighting is found before any title is worked out."""
-    sightings = _sightings(load_html(page))
+    sightings = _sightings(load_html(page), page.url)
     named = _named(sightings)
     collected = _Collector()
     for element, symbols, text, rest, is_link in sightings:
         for symbol in symbols:
-            key = symbol.normalised
-            if not (collected.wants(symbol, "title") or collected.wants(symbol, "url")):
+            wants_title, wants_url = collected.wants(symbol, "title"), collected.wants(symbol, "url")
+            if not (wants_title or wants_url):
                 continue
-            in_container = element.tag in CONTAINERS
-            own = rest if is_link or in_container else None
-            title, row = row_title(element, key, named, own, text)
-            if is_link:
+            key = symbol.normalised
+            title, url = "", None
+            if wants_title or not is_link:
+                own = rest if is_link or element.tag in CONTAINERS else None
+                title, row = row_title(element, key, named, own, text)
+                if wants_url and not is_link:
+                    url = absolute(page.url, row_href(row, key, named)) or page.url
+            if wants_url and is_link:
                 url = absolute(page.url, element.get("href"))
-            else:
-                url = absolute(page.url, row_href(row, key, named)) or page.url
             collected.add(symbol, title=title, url=url)
     return collected.items()
 
