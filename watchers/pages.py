@@ -28,6 +28,7 @@ MAX_TITLE = 300
 # the largest real listing imaginable (2,000 documents of ~30 tags) needs 60,000.
 MAX_TAGS = 150_000
 _TAIL = 16_384  # where a complete page's closing </body> or </html> must be
+_CHECK_CHUNK = 1 << 20
 _HTML_START = re.compile(rb"<\s{0,3}(?:!doctype\s{1,3}html|html|head|body|div|table|p|a|ul|section)\b", re.I)
 _OPENS_DOCUMENT = re.compile(rb"<\s{0,3}(?:html|body)[\s>]", re.I)
 _CLOSES_DOCUMENT = re.compile(rb"</\s{0,3}(?:html|body)\s{0,3}>", re.I)
@@ -74,8 +75,13 @@ def _header_charset(page: Page) -> str | None:
 
 
 def _is_utf8(body: bytes) -> bool:
+    """Checked a megabyte at a time: decoding a 10 MB body whole would hold up to 40 MB of text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
     try:
-        body.decode("utf-8")
+        for start in range(0, len(body), _CHECK_CHUNK):
+            decoder.decode(view[start : start + _CHECK_CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True

@@ -250,11 +250,7 @@ def _spelled(spelling: str) -> Symbol | None:
     return _from_match(match) if match else None
 
 
-def _iter_symbols(text: str) -> Iterator[tuple[int, int, Symbol]]:
-    for match in _SYMBOL.finditer(text):
-        symbol = _spelled(match.group())
-        if symbol is not None:
-            yield match.start(), match.end(), symbol
+def _short_spans(text: str) -> Iterator[tuple[int, int, Symbol]]:
     for match in _SHORT.finditer(text):
         kind = match.group("kind").lower()
         series: Series = _SHORT_KIND.get(kind, "PRST")
@@ -268,7 +264,10 @@ def symbol_spans(text: str) -> list[tuple[int, int, Symbol]]:
     """Every sighting of an HRC symbol in free text as (start, end, symbol), in order, repeats kept."""
     if not isinstance(text, str) or not MAY_NAME.search(text, 0, MAX_TEXT):
         return []
-    return sorted(_iter_symbols(text[:MAX_TEXT]), key=lambda sighting: sighting[0])
+    text = text[:MAX_TEXT]
+    spans = [(m.start(), m.end(), s) for m in _SYMBOL.finditer(text) if (s := _spelled(m.group()))]
+    short = list(_short_spans(text))
+    return sorted(spans + short, key=lambda sighting: sighting[0]) if short else spans
 
 
 def has_short_form(text: str) -> bool:

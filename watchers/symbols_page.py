@@ -117,19 +117,30 @@ def _queries(in_text: tuple[str, ...], in_href: tuple[str, ...]) -> tuple[XPath,
     return links, texts
 
 
-def _candidates(root: Element) -> tuple[list[Element], list[Any]]:
-    """The links (by text or href) and the text nodes outside links that may name a symbol."""
+def _outside_links(text: str, spellings: set[str], links: list[tuple[Element, str]]) -> bool:
+    """Whether the page's text holds a spelling outside its links: each occurs as often in the whole text
+    as in the links' (outermost links only: a link may hold another, through a <b>)."""
+    outermost = [text for link, text in links if next(link.iterancestors("a"), None) is None]
+    return any(text.count(s) != sum(t.count(s) for t in outermost) for s in spellings)
+
+
+def _candidates(root: Element) -> tuple[list[tuple[Element, str]], list[Any]]:
+    """The links (by text or href) with their text, and the text nodes outside links, that may name a
+    symbol. The text nodes are looked for only when the links do not hold every spelling on the page."""
     from lxml import etree
 
-    in_text = _spellings(etree.tostring(root, method="text", encoding="unicode"))
+    whole = etree.tostring(root, method="text", encoding="unicode")
+    in_text = _spellings(whole)
     hrefs = " ".join(root.xpath("//a/@href", smart_strings=False))
     in_href = _spellings(unquote(hrefs) if "%" in hrefs else hrefs)
     if len(in_text) + len(in_href) > _MAX_SPELLINGS or not all(s in hrefs for s in in_href):
-        return root.xpath("//a"), root.xpath("//text()[not(ancestor::a)]")
+        links, texts = root.xpath("//a"), root.xpath("//text()[not(ancestor::a)]")
+        return [(link, "".join(link.itertext())) for link in links], texts
     if not in_text and not in_href:
         return [], []
-    links, texts = _queries(tuple(sorted(in_text)), tuple(sorted(in_href)))
-    return links(root), texts(root)
+    links_query, texts_query = _queries(tuple(sorted(in_text)), tuple(sorted(in_href)))
+    links = [(link, "".join(link.itertext())) for link in links_query(root)]
+    return links, texts_query(root) if _outside_links(whole, in_text, links) else []
 
 
 # element, its symbols, its text, that text without the symbols, whether it is a link
@@ -159,8 +170,7 @@ def _sightings(root: Element, url: str) -> list[Sighting]:
     if len(links) + len(texts) > MAX_SIGHTINGS:
         raise ParseError(f"{url}: {len(links) + len(texts)} places that may name a symbol; refused")
     found: list[Sighting] = []
-    for link in links:
-        text = "".join(link.itertext())
+    for link, text in links:
         symbols, rest = _read(text)
         named = {s.normalised for s in symbols}
         symbols += [s for s in find_symbols(unquote(link.get("href") or "")) if s.normalised not in named]
