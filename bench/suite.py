@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -18,6 +19,12 @@ PROFILES = ROOT / "var" / "bench" / "profiles"
 
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
+
+
+def compile_sources() -> None:
+    """Bytecode for the project's modules, as an installed package has (pip compiles urlwatch's): with
+    PYTHONDONTWRITEBYTECODE set, every timed process would otherwise compile them again (~40 ms)."""
+    subprocess.run([PYTHON, "-m", "compileall", "-q", "bot", "watchers", "state"], cwd=ROOT, check=True)
 
 
 def profile_cases(server: KitServer, base: Path) -> None:
@@ -65,6 +72,7 @@ def main(argv: Sequence[str]) -> int:
     if not urlwatch_installed():
         say("urlwatch is not installed: run `bench/run.py --urlwatch` once (it installs it from PyPI)")
         return 2
+    compile_sources()
     print(machine())
     print(f"load average at start: {loadavg()}")
     with tempfile.TemporaryDirectory(prefix="hrcwatch-bench-") as tmp:

@@ -178,7 +178,7 @@ def row_title(
         if len(title) > MAX_ROW_TEXT:
             break
         if title:
-            return clean_text(title), row
+            return (title if len(title) <= MAX_TITLE else clean_text(title)), row
     return "", row
 
 
