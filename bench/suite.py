@@ -54,7 +54,7 @@ def extras(args: argparse.Namespace, base: Path) -> list[str]:
         from bench.store_bench import store_table
 
         say("store: bulk build and 20 applies ...")
-        lines += ["", store_table(base / "store", quick=args.rounds < 3)]
+        lines += ["", store_table(base / "store")]
     return lines
 
 
