@@ -32,8 +32,10 @@ def _median(results: list[ProcResult], figure: Callable[[ProcResult], float]) ->
     return statistics.median(figure(r) for r in results)
 
 
-def run_cases(server: KitServer, base: Path, rounds: int, say: Callable[[str], None]) -> dict[Case, Runs]:
-    pairs = {case: (HrcWatch(server, case, base), Urlwatch(server, case, base)) for case in CASES}
+def run_cases(
+    server: KitServer, base: Path, rounds: int, say: Callable[[str], None], cpus: str | None = None
+) -> dict[Case, Runs]:
+    pairs = {case: (HrcWatch(server, case, base, cpus), Urlwatch(server, case, base, cpus)) for case in CASES}
     for case, (ours, theirs) in pairs.items():
         if not case.cold:
             say(f"{case.label}: filling each tool's state once ...")
@@ -99,9 +101,9 @@ def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def summary(runs: dict[Case, Runs], rounds: int) -> Sequence[str]:
-    one = next(iter(runs.values()))
+def summary(rounds: int, cpus: str | None) -> Sequence[str]:
+    where = f"both tools pinned to CPU {cpus}" if cpus else "not pinned"
     return [
-        f"rounds: {rounds} paired runs per case ({len(one.ours)} each), medians; targets CPU <= "
-        f"{CPU_TARGET}x, peak RSS <= {RSS_TARGET}x urlwatch's"
+        f"{rounds} paired runs per case, {where}; medians; targets: CPU <= {CPU_TARGET}x, "
+        f"peak RSS <= {RSS_TARGET}x urlwatch's"
     ]

@@ -63,6 +63,11 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--urlwatch", action="store_true", help="install urlwatch into var/bench first")
     parser.add_argument("--rounds", type=int, default=5, help="paired runs per case (default 5)")
     parser.add_argument("--profile", action="store_true", help="profile one HRC Watch poll per case")
+    parser.add_argument(
+        "--cpus",
+        help="run both tools on these CPUs only (taskset list, e.g. 0): urlwatch's threads burn"
+        " more CPU when more cores are free",
+    )
     parser.add_argument("--latency", action="store_true", help="also: page change -> Telegram latency")
     parser.add_argument("--store", action="store_true", help="also: the store at 100,000 items")
     args = parser.parse_args(argv)
@@ -79,13 +84,13 @@ def main(argv: Sequence[str]) -> int:
         base = Path(tmp)
         pages = build_pages(base / "pages")
         with KitServer(pages, base) as server:
-            runs = run_cases(server, base, args.rounds, say)
+            runs = run_cases(server, base, args.rounds, say, args.cpus)
             if args.profile:
                 profile_cases(server, base)
         rendered, met = table(runs)
         more = extras(args, base)
     print(f"load average at end: {loadavg()}")
-    print("\n".join(summary(runs, args.rounds)))
+    print("\n".join(summary(args.rounds, args.cpus)))
     print(rendered)
     print("\n".join(more))
     return 0 if met else 1

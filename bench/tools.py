@@ -40,19 +40,24 @@ CASES = (
 )
 
 
+def pinned(cpus: str | None) -> list[str]:
+    """The command prefix that runs a tool on the given CPUs only (taskset execs it: same process)."""
+    return ["taskset", "-c", cpus] if cpus else []
+
+
 class HrcWatch:
     """One store and config per case; a cold run starts from an empty store and HTTP cache."""
 
     name = "HRC Watch"
 
-    def __init__(self, server: KitServer, case: Case, base: Path) -> None:
-        self.case = case
+    def __init__(self, server: KitServer, case: Case, base: Path, cpus: str | None = None) -> None:
+        self.case, self.cpus = case, cpus
         self.workdir = base / "hrcwatch" / case.slug
         self.workdir.mkdir(parents=True)
         self.config = write_config(self.workdir, server.urls(case.route))
 
     def argv(self) -> list[str]:
-        return [PYTHON, "-m", "bot", "poll", "--config", str(self.config)]
+        return [*pinned(self.cpus), PYTHON, "-m", "bot", "poll", "--config", str(self.config)]
 
     def reset(self) -> None:
         for path in self.workdir.glob("store.sqlite3*"):
@@ -69,8 +74,8 @@ class Urlwatch:
 
     name = "urlwatch"
 
-    def __init__(self, server: KitServer, case: Case, base: Path) -> None:
-        self.case = case
+    def __init__(self, server: KitServer, case: Case, base: Path, cpus: str | None = None) -> None:
+        self.case, self.cpus = case, cpus
         self.workdir = base / "urlwatch" / case.slug
         self.workdir.mkdir(parents=True)
         make_config = [str(URLWATCH_VENV / "bin" / "python"), str(KIT / "make_config.py")]
@@ -80,6 +85,7 @@ class Urlwatch:
 
     def argv(self) -> list[str]:
         return [
+            *pinned(self.cpus),
             str(URLWATCH_VENV / "bin" / "urlwatch"),
             "--urls",
             str(self.workdir / f"urls-{self.case.route}.yaml"),
