@@ -10,6 +10,7 @@ import asyncio
 import os
 import re
 import signal
+import statistics
 import subprocess
 import threading
 import time
@@ -18,8 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.config import TELEGRAM_ENV_VAR, write_config
-from bench.pages import FIRST_SESSION, ListingSite
+from bench.pages import FIRST_SESSION, ListingSite, SiteServer
 from bench.procs import PYTHON, ROOT, checked, measure
+from bench.store_bench import percentile
 from tests.fake_telegram import TOKEN, FakeTelegram, running_fake
 
 _SESSION = re.compile(r"A/HRC/(\d+)/L\.")
@@ -105,3 +107,19 @@ def _one_batch(site: ListingSite, fake: FakeTelegram, pages: list[int]) -> list[
             if entry.at > changed_at and entry.status == 200:
                 fetched.setdefault(entry.page, entry.at)
     return [arrivals[i] - fetched[i] for i in pages]
+
+
+def latency_table(workdir: Path, batches: int = 2, batch: int = 10) -> str:
+    """20 changes on the small listings of bench/pages.py (40 drafts each: what is measured here is
+    parse + store + outbox + Telegram, not page size), as a table."""
+    site = ListingSite.build()
+    with SiteServer(site) as server:
+        latencies, daemon_rss = measure_latency(site, server.urls, workdir, batches, batch)
+    rows = [
+        ("change -> Telegram p50", f"{statistics.median(latencies) * 1000:.0f} ms"),
+        ("change -> Telegram p95", f"{percentile(latencies, 95) * 1000:.0f} ms"),
+        ("change -> Telegram max", f"{max(latencies) * 1000:.0f} ms"),
+        ("peak RSS, daemon (`bot run`, Telegram on)", f"{daemon_rss:.0f} MiB"),
+    ]
+    lines = [f"| latency (n={len(latencies)}) | value |", "|---|---|"]
+    return "\n".join(lines + [f"| {name} | {value} |" for name, value in rows])

@@ -1,4 +1,10 @@
-"""Entry point: `.venv/bin/python bench/run.py [--quick]`; docs/PERFORMANCE.md says what it measures."""
+"""`.venv/bin/python bench/run.py [--urlwatch] [--rounds N] [--profile]`: HRC Watch beside urlwatch.
+
+Builds the bench kit's 50 pages (bench/kit/), starts the kit's server, runs both tools on every case
+and prints one table (docs/PERFORMANCE.md says what it measures). `--urlwatch` installs urlwatch into a
+throwaway venv under var/bench first; `--profile` then profiles one HRC Watch poll per case and writes
+the top functions to var/bench/profiles/.
+"""
 
 import sys
 from pathlib import Path

@@ -156,3 +156,16 @@ def measure_store(workdir: Path, items: int, events: int, runs: int) -> StoreFig
     store.close()
     size = sum(p.stat().st_size for p in workdir.glob("store.sqlite3*"))
     return StoreFigures(build_seconds, size / 2**20, times)
+
+
+def store_table(workdir: Path, items: int = 100_000, events: int = 1_000_000) -> str:
+    """The store at 100,000 items and 1,000,000 events, as a table."""
+    figures = measure_store(workdir, items, events, runs=20)
+    rows = [
+        ("apply of a 200-item snapshot, median of 20", f"{figures.median_ms:.1f} ms"),
+        ("apply of a 200-item snapshot, p95 of 20", f"{figures.p95_ms:.1f} ms"),
+        ("database size", f"{figures.db_mb:.0f} MiB"),
+        ("bulk build (not a target)", f"{figures.build_seconds:.0f} s"),
+    ]
+    lines = [f"| store ({items:,} items, {events:,} events) | value |", "|---|---|"]
+    return "\n".join(lines + [f"| {name} | {value} |" for name, value in rows])

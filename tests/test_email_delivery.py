@@ -184,7 +184,7 @@ async def test_dropped_connection_and_refused_auth_are_retried(
 async def test_vote_chart_travels_inline(notifier: EmailNotifier, smtp_server: SmtpServer):
     item = vote(4, "Situation of human rights in Belarus", 23, 16, 8)
     roll_call = {"DEU": "yes", "FRA": "yes", "CHN": "no", "IND": "abstain", "BRA": "abstain"}
-    item = dataclasses.replace(item, fields={**item.fields, "roll_call": roll_call})
+    item = dataclasses.replace(item, fields={**item.fields, "roll_call": roll_call, "authority": 2})
     add_notices(notifier.runtime.store, [item])
     assert (await drain(notifier, MORNING)).sent == 2, "the vote and its roll-call, in one digest"
     [msg] = smtp_server.handler.messages_to(ALICE)

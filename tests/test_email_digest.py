@@ -186,6 +186,7 @@ def test_vote_chart_is_inline_when_given(tmp_path: Path):
             "Moved no -> yes: Germany (Western European and others)",
         ],
         "roll_call": {"DEU": "yes", "CHN": "no"},
+        "authority": 2,  # an official roll-call
     }
     events = notices_of(tmp_path, [Item(item.key, item.kind, {**item.fields, **since})])
     msg = wire(events, vote_chart=lambda event: png)

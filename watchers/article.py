@@ -13,11 +13,11 @@ import re
 from typing import TYPE_CHECKING
 
 from watchers.base import Page
-from watchers.pages import clean_text, load_html
+from watchers.pages import clean_text, drop, element_text, load_html
 from watchers.votes.chrome import strip_chrome
 
 if TYPE_CHECKING:
-    from bs4 import Tag
+    from lxml.etree import _Element as Element
 
 MAX_ARTICLE_CHARS = 200_000
 _DROP_TAGS = (
@@ -58,25 +58,33 @@ _BLOCKS = (
 _BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
-def _is_chrome(tag: Tag) -> bool:
-    names = " ".join([str(tag.get("id") or ""), *(tag.get("class") or []), str(tag.get("role") or "")])
-    return bool(_CHROME_NAMES.search(names)) or tag.get("role") == "navigation"
+def _is_chrome(element: Element) -> bool:
+    names = " ".join(str(element.get(a) or "") for a in ("id", "class", "role"))
+    return bool(_CHROME_NAMES.search(names)) or element.get("role") == "navigation"
+
+
+def _story(root: Element) -> Element:
+    for path in ("//article", "//main", "//*[@role='main']", "//body"):
+        found = root.xpath(path)
+        if found:
+            return found[0]
+    return root
 
 
 def article_parts(page: Page) -> tuple[str | None, str]:
     """(headline, story text with one paragraph per block) of an HTML page; ParseError if not HTML."""
-    soup = load_html(page)
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in [t for t in soup.find_all(True) if _is_chrome(t)]:
-        if not tag.decomposed:
-            tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-    heading = root.find("h1") or soup.find("h1")
-    headline = clean_text(heading.get_text(" ")) if heading else None
-    for block in root.find_all(_BLOCKS):
-        block.insert_before("\n\n")
-        block.append("\n\n")
-    lines = (" ".join(line.split()) for line in root.get_text().splitlines())
+    root = load_html(page)
+    for element in list(root.iter(*_DROP_TAGS)):
+        drop(element)
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and _is_chrome(e)]:
+        if element.getparent() is not None:
+            drop(element)
+    story = _story(root)
+    headings = story.xpath(".//h1") or root.xpath("//h1")
+    headline = clean_text(element_text(headings[0])) if headings else None
+    for block in story.iter(*_BLOCKS):
+        block.text = "\n\n" + (block.text or "")
+        block.tail = "\n\n" + (block.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(story.itertext()).splitlines())
     text = _BLANKS.sub("\n\n", "\n".join(lines)).strip()
     return headline or None, strip_chrome(text[:MAX_ARTICLE_CHARS])

@@ -8,12 +8,10 @@ tallies, a vote item. Both layouts are read: sessions >= 49 (tables by `summary`
 
 from __future__ import annotations
 
-from typing import Any
-
-from bs4 import Tag
+from typing import TYPE_CHECKING, Any
 
 from watchers.base import Item, Page, ParseError, Watcher
-from watchers.pages import absolute, clean_text, load_html
+from watchers.pages import absolute, clean_text, element_text, load_html
 from watchers.registry import register
 from watchers.symbols import Series, Symbol, find_symbols, parse_adopted_number, remove_symbols
 from watchers.symbols_page import document_item
@@ -21,6 +19,9 @@ from watchers.votes.action_text import ActionResult, parse_action_text
 from watchers.votes.items import OFFICIAL_TALLIES, vote_item
 from watchers.votes.lexicon import find_date
 from watchers.votes.model import Vote
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element as Element
 
 MAX_ROWS = 1000
 SITE = "https://www.ohchr.org/"
@@ -33,14 +34,18 @@ _ACTION_WORDS = ("adopt", "withdrawn", "reject", "vote", "consider", "read out",
 _VOTE_OUTCOMES = {"adopted_by_vote": "adopted", "rejected_by_vote": "rejected"}
 
 
-def _series_of(table: Tag) -> Series | None:
+_HEADINGS = "self::h1 or self::h2 or self::h3 or self::h4 or self::strong"
+_HEADING_BEFORE = f"(preceding::*[{_HEADINGS}] | ancestor::*[{_HEADINGS}])[last()]"
+
+
+def _series_of(table: Element) -> Series | None:
     summary = str(table.get("summary") or "").strip().lower().replace("’", "'")
     if summary in _NEW_LAYOUT:
         return _NEW_LAYOUT[summary]
-    if "tablo-type1" not in (table.get("class") or []):
+    if "tablo-type1" not in (table.get("class") or "").split():
         return None
-    heading = table.find_previous(["h1", "h2", "h3", "h4", "strong"])
-    label = heading.get_text(" ").lower() if heading else ""
+    heading = table.xpath(_HEADING_BEFORE)
+    label = element_text(heading[0]).lower() if heading else ""
     if "decision" in label:
         return "DEC"
     if "president" in label or "statement" in label:
@@ -48,11 +53,11 @@ def _series_of(table: Tag) -> Series | None:
     return "RES"
 
 
-def _action_cell(cells: list[Tag]) -> str:
+def _action_cell(cells: list[Element]) -> str:
     """Cell 4 in the new layout, the last cell in the old one; the first that reads like an action."""
     candidates = ([cells[4]] if len(cells) > 4 else []) + cells[::-1]
     for cell in candidates:
-        text = clean_text(cell.get_text(" "), 500)
+        text = clean_text(element_text(cell), 500)
         if any(word in text.lower() for word in _ACTION_WORDS):
             return text
     return ""
@@ -82,19 +87,19 @@ def _vote_item(
     return vote_item(vote, OFFICIAL_TALLIES)
 
 
-def row_items(cells: list[Tag], series: Series, page: Page) -> list[Item] | None:
+def row_items(cells: list[Element], series: Series, page: Page) -> list[Item] | None:
     """The items of one table row; None when the row names neither an adopted text nor a draft."""
-    first_link = cells[0].find("a", href=True)
-    href = first_link.get("href") if isinstance(first_link, Tag) else None
-    adopted = parse_adopted_number(clean_text(cells[0].get_text(" "), 60).removeprefix("PRST "), series)
-    rest = " ".join(cell.get_text(" ") for cell in cells[1:])
+    first_link = cells[0].find(".//a[@href]")
+    href = first_link.get("href") if first_link is not None else None
+    adopted = parse_adopted_number(clean_text(element_text(cells[0]), 60).removeprefix("PRST "), series)
+    rest = " ".join(element_text(cell) for cell in cells[1:])
     draft = next((s for s in find_symbols(rest) if s.is_draft), None)
     if adopted is None and draft is None:
         return None
-    title = clean_text(remove_symbols(cells[1].get_text(" "))) if len(cells) > 1 else ""
+    title = clean_text(remove_symbols(element_text(cells[1]))) if len(cells) > 1 else ""
     action = _action_cell(cells)
     result = parse_action_text(action)
-    date_cell = cells[3].get_text(" ") if len(cells) > 4 else ""
+    date_cell = element_text(cells[3]) if len(cells) > 4 else ""
     action_date = result.date or find_date(date_cell)
     status = "read_out" if result.status == "other" and "read out" in action.lower() else result.status
     common: dict[str, Any] = {
@@ -110,7 +115,7 @@ def row_items(cells: list[Tag], series: Series, page: Page) -> list[Item] | None
         resolution = adopted.normalised if adopted else None
         items.append(document_item(draft, resolution=resolution, **common))
     if adopted is not None:
-        url = absolute(page.url, href if isinstance(href, str) else None, SITE)
+        url = absolute(page.url, href, SITE)
         draft_symbol = draft.normalised if draft else None
         items.append(document_item(adopted, url=url, draft=draft_symbol, **common))
     vote = _vote_item(result, adopted, draft, title, page.url)
@@ -120,15 +125,15 @@ def row_items(cells: list[Tag], series: Series, page: Page) -> list[Item] | None
 
 
 def parse_session_page(page: Page) -> list[Item]:
-    soup = load_html(page)
-    tables = [(table, series) for table in soup.find_all("table") if (series := _series_of(table))]
+    root = load_html(page)
+    tables = [(table, series) for table in root.iter("table") if (series := _series_of(table))]
     if not tables:
         raise ParseError(f"{page.url}: no res-dec-stat table (neither layout)")
     items: list[Item] = []
     data_rows = 0
     for table, series in tables:
-        for row in table.find_all("tr")[:MAX_ROWS]:
-            cells = row.find_all("td", recursive=False)
+        for row in list(table.iter("tr"))[:MAX_ROWS]:
+            cells = row.findall("td")
             if len(cells) < 2:
                 continue
             data_rows += 1

@@ -1,4 +1,4 @@
-"""Reading untrusted page bodies: HTML via BeautifulSoup, feeds via feedparser, with garbage refused.
+"""Reading untrusted page bodies: HTML via lxml, feeds via feedparser, with garbage refused.
 
 Every watcher kind that reads HTML or RSS goes through here, so "this is not a page at all" is decided
 in one place and always raises ParseError instead of yielding zero items.
@@ -7,6 +7,8 @@ in one place and always raises ParseError instead of yielding zero items.
 from __future__ import annotations
 
 import calendar
+import codecs
+import functools
 import io
 import re
 from datetime import UTC, datetime
@@ -16,24 +18,33 @@ from urllib.parse import urljoin, urlsplit
 from watchers.base import Page, ParseError
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup, Tag
+    from lxml.etree import _Element as Element
 
-# bs4 and feedparser are imported when a page is parsed: a cycle of 304s never pays for them.
+# lxml and feedparser are imported when a page is parsed: a cycle of 304s never pays for them.
 
 MAX_TITLE = 300
+# What a parse may build: a page with more tags than this is refused before it is parsed. An lxml tree
+# costs up to ~600 bytes per element (attributes and text included), so the tree stays under ~90 MB;
+# the largest real listing imaginable (2,000 documents of ~30 tags) needs 60,000.
+MAX_TAGS = 150_000
+_TAIL = 16_384  # where a complete page's closing </body> or </html> must be
+_CHECK_CHUNK = 1 << 20
 _HTML_START = re.compile(rb"<\s{0,3}(?:!doctype\s{1,3}html|html|head|body|div|table|p|a|ul|section)\b", re.I)
+_OPENS_DOCUMENT = re.compile(rb"<\s{0,3}(?:html|body)[\s>]", re.I)
+_CLOSES_DOCUMENT = re.compile(rb"</\s{0,3}(?:html|body)\s{0,3}>", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s{0,3}=\s{0,3}["']?([A-Za-z0-9._-]{1,40})""", re.I)
 _FEED_START = re.compile(rb"<\s{0,3}(?:rss|feed|rdf:RDF)\b", re.I)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _XML_ENCODING = re.compile(rb"""^\s{0,8}<\?xml[^>]{0,200}encoding\s{0,3}=\s{0,3}["']([A-Za-z0-9._-]{1,40})""")
 _FEED_END = (b"</rss>", b"</feed>", b"</rdf:rdf>")
 _UTF8_NAMES = frozenset({"utf-8", "utf8"})
-_SPACES = re.compile(r"\s+")
+_JUNK = ("script", "style", "noscript", "template")
 _EDGE_PUNCT = " \t\n-–—:|,;()[]/·•"
 
 
 def clean_text(text: str, cap: int = MAX_TITLE) -> str:
     """Collapses whitespace, trims separators left around removed symbols, and caps the length."""
-    collapsed = _SPACES.sub(" ", text[: cap * 4]).strip(_EDGE_PUNCT)
+    collapsed = " ".join(text[: cap * 4].split()).strip(_EDGE_PUNCT)
     if collapsed.count("(") > collapsed.count(")") and text.rstrip().endswith(")"):
         collapsed += ")"
     return collapsed[:cap].rstrip()
@@ -64,26 +75,126 @@ def _header_charset(page: Page) -> str | None:
 
 
 def _is_utf8(body: bytes) -> bool:
+    """Checked a megabyte at a time: decoding a 10 MB body whole would hold up to 40 MB of text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
     try:
-        body.decode("utf-8")
+        for start in range(0, len(body), _CHECK_CHUNK):
+            decoder.decode(view[start : start + _CHECK_CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def load_html(page: Page) -> BeautifulSoup:
-    """The page as a tree; ParseError for an empty, binary or non-HTML body.
+def _known_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
-    Valid UTF-8 is read as UTF-8, else the HTTP header's charset wins over a page's own <meta>: a wrong
-    meta tag must not garble every title.
+
+def _utf8_body(page: Page) -> bytes:
+    """The body as UTF-8: as it is when it is valid UTF-8, else decoded by the HTTP header's charset,
+    then the page's own <meta>, then UTF-8, with invalid bytes as U+FFFD.
+
+    A wrong meta tag must not garble every title, so valid UTF-8 and the header come first; lxml is then
+    told the encoding, so it never guesses.
     """
+    if _is_utf8(page.body):
+        return page.body
+    meta = _META_CHARSET.search(page.body[:4096])
+    declared = _known_codec(_header_charset(page)) or _known_codec(meta.group(1).decode() if meta else None)
+    return page.body.decode(declared or "utf-8", errors="replace").encode("utf-8")
+
+
+def _require_complete(page: Page) -> None:
+    """A page that opened <html> or <body> must close one of them near its end, or it was cut off.
+
+    Browsers forgive a missing </html> (HTML allows omitting both end tags), so either closing tag
+    counts; every HTML fixture of the project closes both, and a page that omits both is refused
+    loudly (a parse_error in the source's health) rather than read as complete: a cut-off listing read
+    as complete announces every document after the cut as removed.
+    """
+    if _OPENS_DOCUMENT.search(page.body[:65536]) and not _CLOSES_DOCUMENT.search(page.body[-_TAIL:]):
+        raise ParseError(
+            f"{page.url}: truncated (no </body> or </html> at its end); a partial page is no snapshot"
+        )
+
+
+def drop(element: Element) -> None:
+    """Removes an element and what it holds, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _without_junk(root: Element) -> Element:
+    for junk in list(root.iter(*_JUNK)):
+        drop(junk)
+    return root
+
+
+def load_html(page: Page) -> Element:
+    """The page as an lxml tree without scripts, styles and comments; ParseError for an empty, binary,
+    non-HTML, truncated or oversized body, or one the parser gave up on (nesting deeper than 256)."""
     _require_text(page)
     if not _HTML_START.search(page.body[:65536]):
         raise ParseError(f"{page.url}: not an HTML page")
-    from bs4 import BeautifulSoup
+    _require_complete(page)
+    tags = page.body.count(b"<")
+    if tags > MAX_TAGS:
+        raise ParseError(f"{page.url}: {tags} tags, more than the {MAX_TAGS} a page may have; refused")
+    from lxml import etree
 
-    encoding = "utf-8" if _is_utf8(page.body) else _header_charset(page)
-    return BeautifulSoup(page.body, "lxml", from_encoding=encoding)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = etree.fromstring(_utf8_body(page), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{page.url}: not an HTML page ({str(exc)[:100]})") from None
+    fatal = next((e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL), None)
+    if fatal is not None:
+        raise ParseError(f"{page.url}: the HTML parser stopped at line {fatal.line}: {fatal.message[:100]}")
+    if root is None:
+        raise ParseError(f"{page.url}: not an HTML page (nothing in it)")
+    return _without_junk(root)
+
+
+_BLOCKS = frozenset({"p", "li", "div", "br", "h1", "h2", "h3", "h4", "tr"})
+
+
+def html_blocks(fragment: str) -> str:
+    """The text of an HTML fragment with each block (paragraph, list item, line break) on a line of its
+    own and a blank line between blocks: the vote reader splits votes at paragraphs."""
+    if not fragment.strip():
+        return ""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(fragment, parser=etree.HTMLParser(remove_comments=True, no_network=True))
+    except (etree.ParserError, ValueError):
+        return ""
+    if root is None:
+        return ""
+    root = _without_junk(root)
+    for block in root.iter(*_BLOCKS):
+        block.tail = "\n\n" + (block.tail or "")
+    lines = "".join(root.itertext()).splitlines()
+    return "\n".join(" ".join(line.split()) for line in lines).strip()
+
+
+def element_text(element: Element) -> str:
+    """An element's text with a space between its pieces, as a reader sees the cells of a row."""
+    return " ".join(element.itertext())
 
 
 def _feed_body(page: Page) -> bytes:
@@ -120,6 +231,13 @@ def load_feed(page: Page) -> Any:
     return parsed
 
 
+@functools.lru_cache(maxsize=64)
+def _origin(base: str) -> str | None:
+    """scheme://host of an http(s) URL, where a root-relative link ("/doc/x") lands."""
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 def absolute(base: str, href: str | None, site: str | None = None) -> str | None:
     """An http(s) URL for a link on `base`; None for javascript:, mailto:, fragments and junk.
 
@@ -129,7 +247,11 @@ def absolute(base: str, href: str | None, site: str | None = None) -> str | None
         return None
     if site and urlsplit(base).scheme not in ("http", "https"):
         base = site
-    url = urljoin(base, href.strip()[:2000])
+    href = href.strip()[:2000]
+    origin = _origin(base) if href[:1] == "/" and href[:2] != "//" and "/." not in href else None
+    if origin is not None:
+        return origin + href  # what urljoin gives for a root-relative path, without its cost
+    url = urljoin(base, href)
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
@@ -143,11 +265,3 @@ def entry_date(entry: Any) -> str | None:
             except (OverflowError, OSError, ValueError):
                 return None
     return None
-
-
-def block_of(tag: Tag) -> Tag:
-    """The nearest enclosing row, list item or paragraph: where a link's title usually lives."""
-    for parent in tag.parents:
-        if parent.name in ("tr", "li", "p", "article", "dd", "h1", "h2", "h3", "h4", "h5"):
-            return parent
-    return tag

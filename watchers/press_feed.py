@@ -22,7 +22,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from watchers.base import Item, Page, PageFetcher, PollContext, Snapshot, SourceError, Watcher
-from watchers.pages import absolute, clean_text, entry_date, load_feed
+from watchers.pages import absolute, clean_text, entry_date, html_blocks, load_feed
 from watchers.registry import register
 from watchers.symbols import find_symbols
 from watchers.votes.items import vote_item
@@ -53,16 +53,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 def _entry_text(entry: Any) -> str:
     """The entry's body as plain text, a paragraph per block: full content if the feed carries it, else
     the summary."""
-    from bs4 import BeautifulSoup
-
     parts = [c.get("value", "") for c in entry.get("content", []) or []] or [entry.get("summary", "")]
-    html = " ".join(str(p) for p in parts)[:MAX_ENTRY_TEXT]
-    if not html.strip():
-        return ""
-    soup = BeautifulSoup(html, "lxml")
-    for block in soup.find_all(("p", "li", "div", "br", "h1", "h2", "h3")):
-        block.append("\n\n")
-    return "\n".join(" ".join(line.split()) for line in soup.get_text().splitlines()).strip()
+    return html_blocks(" ".join(str(p) for p in parts)[:MAX_ENTRY_TEXT])
 
 
 def vote_sentences(text: str) -> list[str]:

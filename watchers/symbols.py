@@ -14,6 +14,7 @@ in the length of the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,6 +66,14 @@ _SHORT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SHORT_KIND: dict[str, Series] = {"resolution": "RES", "decision": "DEC"}
+_HRC_HEAD = re.compile(r"hrc(?:['’]s)?\s{1,3}(?:resolution|decision|president)")
+_UNICODE_CASES = "ıİſ"  # match i, i and s under IGNORECASE, but lowercase to other letters
+_BEFORE_COUNCIL = 20  # "Human" starts at most 17 characters before "Council"
+_AFTER_HEAD = 120  # and a short form ends within about 70 characters of "Council" or "HRC"
+
+# Every spelling either pattern matches holds "HRC" or "Council" (same case rules): a text without
+# either names no symbol, and is answered without running the patterns above.
+MAY_NAME = re.compile(r"hrc|council", re.IGNORECASE)
 
 # A bare adopted number in a cell that is known to hold one (OHCHR res-dec-stat tables): "55/2", "S-34/1".
 _BARE_ADOPTED = re.compile(
@@ -81,7 +90,7 @@ class Symbol:
     number: int
     suffixes: tuple[tuple[SuffixKind, int], ...] = ()
 
-    @property
+    @functools.cached_property
     def normalised(self) -> str:
         """The canonical spelling, e.g. "A/HRC/43/L.13/Rev.1", "A/HRC/RES/S-34/1"."""
         if self.series in _ADOPTED_SERIES:
@@ -232,11 +241,16 @@ def parse_adopted_number(text: str, series: Series = "RES") -> Symbol | None:
     return Symbol(series, session, number)
 
 
-def _iter_symbols(text: str) -> Iterator[tuple[int, int, Symbol]]:
-    for match in _SYMBOL.finditer(text):
-        symbol = _from_match(match)
-        if symbol is not None:
-            yield match.start(), match.end(), symbol
+@functools.lru_cache(maxsize=4096)
+def _spelled(spelling: str) -> Symbol | None:
+    """The symbol a matched spelling stands for: a page names each symbol in its text and its link, and
+    a daemon sees the same spellings every poll. Matched alone, a spelling parses as it did in its text
+    (its boundaries are string ends, which every lookaround there accepts)."""
+    match = _SYMBOL.fullmatch(spelling)
+    return _from_match(match) if match else None
+
+
+def _short_spans(text: str) -> Iterator[tuple[int, int, Symbol]]:
     for match in _SHORT.finditer(text):
         kind = match.group("kind").lower()
         series: Series = _SHORT_KIND.get(kind, "PRST")
@@ -248,9 +262,31 @@ def _iter_symbols(text: str) -> Iterator[tuple[int, int, Symbol]]:
 
 def symbol_spans(text: str) -> list[tuple[int, int, Symbol]]:
     """Every sighting of an HRC symbol in free text as (start, end, symbol), in order, repeats kept."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not MAY_NAME.search(text, 0, MAX_TEXT):
         return []
-    return sorted(_iter_symbols(text[:MAX_TEXT]), key=lambda sighting: sighting[0])
+    text = text[:MAX_TEXT]
+    spans = [(m.start(), m.end(), s) for m in _SYMBOL.finditer(text) if (s := _spelled(m.group()))]
+    short = list(_short_spans(text))
+    return sorted(spans + short, key=lambda sighting: sighting[0]) if short else spans
+
+
+def has_short_form(text: str) -> bool:
+    """Whether `text` names a symbol in its short form ("Human Rights Council resolution 43/21").
+
+    A short form holds "Council", or "HRC" before its kind: only the few places where the lowercased
+    text has one are matched. Letters that match another case only in Unicode (ı, İ, ſ) send the text
+    to the full search.
+    """
+    text = text[:MAX_TEXT]
+    low = text.lower()
+    if len(low) != len(text) or any(ch in text for ch in _UNICODE_CASES):
+        return _SHORT.search(text) is not None
+    start = low.find("council")
+    while start >= 0:
+        if _SHORT.search(text, max(0, start - _BEFORE_COUNCIL), start + _AFTER_HEAD):
+            return True
+        start = low.find("council", start + 1)
+    return any(_SHORT.search(text, m.start(), m.start() + _AFTER_HEAD) for m in _HRC_HEAD.finditer(low))
 
 
 def find_symbols(text: str) -> list[Symbol]:
@@ -295,4 +331,6 @@ def remove_symbols(text: str) -> str:
     """`text` with every HRC symbol spelling cut out (to leave the title around a symbol)."""
     if not isinstance(text, str):
         return ""
+    if not MAY_NAME.search(text, 0, MAX_TEXT):
+        return text[:MAX_TEXT]
     return _SHORT.sub(" ", _SYMBOL.sub(" ", text[:MAX_TEXT]))

@@ -6,18 +6,25 @@ page, a news item, a feed): what it knows is the symbol, the text around it and 
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from watchers.base import Item, Page, Watcher
+from watchers.base import Item, Page, ParseError, Watcher
+from watchers.listing_titles import CONTAINERS, Named, row_href, row_title, title_without_symbols
+from watchers.pages import absolute, clean_text, entry_date, is_feed, load_feed, load_html
+from watchers.registry import register
+from watchers.symbols import Symbol, document_fields, find_symbols, has_short_form, symbol_spans
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup, Tag
-from watchers.pages import absolute, block_of, clean_text, entry_date, is_feed, load_feed, load_html
-from watchers.registry import register
-from watchers.symbols import Symbol, document_fields, find_symbols, remove_symbols
+    from lxml.etree import XPath
+    from lxml.etree import _Element as Element
 
 MAX_ITEMS = 2000  # a page never yields more documents than this
+# A listing of MAX_ITEMS documents names each in its link, its text and its language links: a page
+# that may name symbols in more places than this is hostile, and would cost hundreds of MB to read.
+MAX_SIGHTINGS = 20_000
 
 
 def document_item(symbol: Symbol, **extra: Any) -> Item:
@@ -25,11 +32,6 @@ def document_item(symbol: Symbol, **extra: Any) -> Item:
     fields = document_fields(symbol)
     fields.update({k: v for k, v in extra.items() if v not in (None, "", [], {})})
     return Item(key=symbol.normalised, kind="document", fields=fields)
-
-
-def title_without_symbols(text: str) -> str:
-    """The nearby text with every symbol spelling removed: what is left names the document."""
-    return clean_text(remove_symbols(text))
 
 
 class _Collector:
@@ -49,6 +51,13 @@ class _Collector:
         for name, value in extra.items():
             if value and not self.found[key].get(name):
                 self.found[key][name] = value
+
+    def wants(self, symbol: Symbol, name: str) -> bool:
+        """Whether a sighting of `symbol` could still add `name` (a title, a URL): worth working out."""
+        found = self.found.get(symbol.normalised)
+        if found is None:
+            return len(self.found) < MAX_ITEMS
+        return not found.get(name)
 
     def items(self) -> list[Item]:
         return [document_item(self.symbols[k], **v) for k, v in self.found.items()]
@@ -73,40 +82,141 @@ def feed_items(page: Page) -> list[Item]:
     return collected.items()
 
 
-def _link_title(link: Tag, own_text: str) -> str:
-    title = title_without_symbols(own_text)
-    if title:
-        return title
-    return title_without_symbols(block_of(link).get_text(" "))
+# Every symbol spelling holds "HRC" or "Council" (watchers/symbols.py MAY_NAME); the case spellings a
+# page uses are found in its whole text (and its hrefs) in one pass each, and one XPath query then keeps,
+# in C, only the text nodes and links holding one, so the Python work is per symbol, not per node.
+# "Council" is looked for only when the page has a short form ("Human Rights Council resolution 43/21").
+_HRC = re.compile("hrc", re.IGNORECASE)
+_COUNCIL = re.compile("council", re.IGNORECASE)
+_MAX_SPELLINGS = 16  # distinct case spellings looked for; a page with more is read node by node
 
 
-def html_items(page: Page, soup: BeautifulSoup | None = None) -> list[Item]:
+def _spellings(text: str) -> set[str]:
+    found = set(_HRC.findall(text))
+    council = set(_COUNCIL.findall(text))
+    if council and has_short_form(text):
+        found |= council
+    return found
+
+
+def _any_of(spellings: tuple[str, ...]) -> str:
+    return " or ".join(f"contains(., '{s}')" for s in spellings) or "false()"
+
+
+@functools.lru_cache(maxsize=32)
+def _queries(in_text: tuple[str, ...], in_href: tuple[str, ...]) -> tuple[XPath, XPath]:
+    """The links whose href or text, and the text nodes outside links, holding one of the spellings.
+
+    Two queries, not one union: libxml2 merges a union's node sets in quadratic time, which a page of
+    75,000 sibling links turns into minutes.
+    """
+    from lxml.etree import XPath
+
+    links = XPath(f"//a[@href[{_any_of(in_href)}] or {_any_of(in_text)}]")
+    texts = XPath(f"//text()[{_any_of(in_text)}][not(ancestor::a)]")
+    return links, texts
+
+
+def _outside_links(text: str, spellings: set[str], links: list[tuple[Element, str]]) -> bool:
+    """Whether the page's text holds a spelling outside its links: each occurs as often in the whole text
+    as in the links' (outermost links only: a link may hold another, through a <b>)."""
+    outermost = [text for link, text in links if next(link.iterancestors("a"), None) is None]
+    return any(text.count(s) != sum(t.count(s) for t in outermost) for s in spellings)
+
+
+def _candidates(root: Element) -> tuple[list[tuple[Element, str]], list[Any]]:
+    """The links (by text or href) with their text, and the text nodes outside links, that may name a
+    symbol. The text nodes are looked for only when the links do not hold every spelling on the page."""
+    from lxml import etree
+
+    whole = etree.tostring(root, method="text", encoding="unicode")
+    in_text = _spellings(whole)
+    hrefs = " ".join(root.xpath("//a/@href", smart_strings=False))
+    in_href = _spellings(unquote(hrefs) if "%" in hrefs else hrefs)
+    if len(in_text) + len(in_href) > _MAX_SPELLINGS or not all(s in hrefs for s in in_href):
+        links, texts = root.xpath("//a"), root.xpath("//text()[not(ancestor::a)]")
+        return [(link, "".join(link.itertext())) for link in links], texts
+    if not in_text and not in_href:
+        return [], []
+    links_query, texts_query = _queries(tuple(sorted(in_text)), tuple(sorted(in_href)))
+    links = [(link, "".join(link.itertext())) for link in links_query(root)]
+    return links, texts_query(root) if _outside_links(whole, in_text, links) else []
+
+
+# element, its symbols, its text, that text without the symbols, whether it is a link
+Sighting = tuple["Element", list[Symbol], str, str, bool]
+
+
+def _read(text: str) -> tuple[list[Symbol], str]:
+    """The symbols in `text` (first sightings, in order) and what the text says besides them."""
+    spans = symbol_spans(text)
+    if not spans:
+        return [], text
+    symbols: dict[str, Symbol] = {}
+    rest: list[str] = []
+    end = 0
+    for start, stop, symbol in spans:
+        symbols.setdefault(symbol.normalised, symbol)
+        if start > end:
+            rest.append(text[end:start])
+        end = max(end, stop)
+    rest.append(text[end:])
+    return list(symbols.values()), " ".join(rest)
+
+
+def _sightings(root: Element, url: str) -> list[Sighting]:
     """Symbols in link texts and hrefs first (they carry a URL), then in the remaining text."""
-    from bs4 import NavigableString, Tag
+    links, texts = _candidates(root)
+    if len(links) + len(texts) > MAX_SIGHTINGS:
+        raise ParseError(f"{url}: {len(links) + len(texts)} places that may name a symbol; refused")
+    found: list[Sighting] = []
+    for link, text in links:
+        symbols, rest = _read(text)
+        named = {s.normalised for s in symbols}
+        symbols += [s for s in find_symbols(unquote(link.get("href") or "")) if s.normalised not in named]
+        if symbols:
+            found.append((link, symbols, text, rest, True))
+    for node in texts:
+        symbols, rest = _read(str(node))
+        holder = node.getparent()
+        holder = holder.getparent() if node.is_tail and holder is not None else holder
+        if symbols and holder is not None:
+            found.append((holder, symbols, str(node), rest, False))
+    return found
 
-    soup = soup or load_html(page)
-    for junk in soup(["script", "style", "noscript", "template"]):
-        junk.decompose()
+
+def _named(sightings: list[Sighting]) -> Named:
+    named: Named = {}
+    for element, symbols, *_ in sightings:
+        keys = {s.normalised for s in symbols}
+        named.setdefault(element, set()).update(keys)
+        for ancestor in element.iterancestors():
+            named.setdefault(ancestor, set()).update(keys)
+    return named
+
+
+def html_items(page: Page) -> list[Item]:
+    """One item per symbol, in order of first sighting; each document's title is the text of the
+    smallest element around its symbol that names no other symbol (watchers/listing_titles.py), so
+    every sighting is found before any title is worked out."""
+    sightings = _sightings(load_html(page), page.url)
+    named = _named(sightings)
     collected = _Collector()
-    for link in soup.find_all("a"):
-        href = link.get("href")
-        href = href if isinstance(href, str) else None
-        text = link.get_text(" ")
-        for symbol in find_symbols(f"{text} {unquote(href or '')}"):
-            collected.add(symbol, title=_link_title(link, text), url=absolute(page.url, href))
-    for node in soup.find_all(string=True):
-        if type(node) is not NavigableString or node.find_parent("a") is not None:
-            continue
-        symbols = find_symbols(str(node))
-        if not symbols:
-            continue
-        block = block_of(node.parent) if isinstance(node.parent, Tag) else None
-        title = title_without_symbols(block.get_text(" ") if block else str(node))
-        first_link = block.find("a", href=True) if block else None
-        href = first_link.get("href") if isinstance(first_link, Tag) else None
-        url = absolute(page.url, href if isinstance(href, str) else None)
+    for element, symbols, text, rest, is_link in sightings:
         for symbol in symbols:
-            collected.add(symbol, title=title, url=url or page.url)
+            wants_title, wants_url = collected.wants(symbol, "title"), collected.wants(symbol, "url")
+            if not (wants_title or wants_url):
+                continue
+            key = symbol.normalised
+            title, url = "", None
+            if wants_title or not is_link:
+                own = rest if is_link or element.tag in CONTAINERS else None
+                title, row = row_title(element, key, named, own, text)
+                if wants_url and not is_link:
+                    url = absolute(page.url, row_href(row, key, named)) or page.url
+            if wants_url and is_link:
+                url = absolute(page.url, element.get("href"))
+            collected.add(symbol, title=title, url=url)
     return collected.items()
 
 

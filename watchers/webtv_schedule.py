@@ -12,13 +12,14 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from bs4 import Tag
+from typing import TYPE_CHECKING, Any
 
 from watchers.base import Item, Page, PageFetcher, ParseError, PollContext, Snapshot, Watcher
-from watchers.pages import absolute, clean_text, load_html
+from watchers.pages import absolute, clean_text, element_text, load_html
 from watchers.registry import register
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element as Element
 
 MAX_CARDS = 500
 SITE = "https://webtv.un.org/"
@@ -27,6 +28,19 @@ _MEETING = re.compile(r"(\d{1,3})\s{0,2}(?:st|nd|rd|th)\s{1,3}Meeting", re.IGNOR
 _SESSION = re.compile(r"(\d{1,3})\s{0,2}(?:st|nd|rd|th)\s{1,3}(?:(Regular|Special)\s{1,3})?Session", re.I)
 _DURATION = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 _ASSET = re.compile(r"/asset/(?:[A-Za-z0-9]{1,12}/)?([A-Za-z0-9]{4,40})/?$")
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+_CARDS = f"//div[{_has_class('un3-card-row-video')}]"
+_ANY_UN3 = "//*[contains(@class, 'un3-')]"
+
+
+def _first(card: Element, path: str) -> Element | None:
+    found = card.xpath(path)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -41,10 +55,10 @@ class WebTvOptions:
             raise ValueError(f"days must be between 1 and 7, got {self.days}")
 
 
-def _start_utc(card: Tag) -> str | None:
+def _start_utc(card: Element) -> str | None:
     """The hidden start time's wall clock read as UTC (its stated offset is wrong)."""
-    hidden = card.select_one("div.mediaun-timezone")
-    match = _WALL_TIME.search(hidden.get_text(" ") if hidden else "")
+    hidden = _first(card, f".//div[{_has_class('mediaun-timezone')}]")
+    match = _WALL_TIME.search(element_text(hidden) if hidden is not None else "")
     if not match:
         return None
     try:
@@ -64,23 +78,24 @@ def _session_and_meeting(title: str) -> tuple[str | None, int | None]:
     return session, int(meeting_match.group(1)) if meeting_match else None
 
 
-def card_item(card: Tag, page: Page, categories: tuple[str, ...]) -> Item | None:
+def card_item(card: Element, page: Page, categories: tuple[str, ...]) -> Item | None:
     """The meeting on one card, or None for a card of another body or without an asset link."""
-    category_tag = card.select_one("h6")
-    category = clean_text(category_tag.get_text(" ")) if category_tag else ""
-    link = card.select_one("h4 a[href]")
-    title_tag = card.select_one("div.field__item")
-    title = clean_text((title_tag or link).get_text(" ")) if (title_tag or link) else ""
+    category_tag = _first(card, ".//h6")
+    category = clean_text(element_text(category_tag)) if category_tag is not None else ""
+    link = _first(card, ".//h4//a[@href]")
+    title_tag = _first(card, f".//div[{_has_class('field__item')}]")
+    shown = title_tag if title_tag is not None else link
+    title = clean_text(element_text(shown)) if shown is not None else ""
     wanted = [c.lower() for c in categories]
     if not any(c in category.lower() or c in title.lower() for c in wanted):
         return None
-    href = link.get("href") if link else None
-    url = absolute(page.url, href if isinstance(href, str) else None, SITE)
+    href = link.get("href") if link is not None else None
+    url = absolute(page.url, href, SITE)
     asset = _ASSET.search(url or "")
     if url is None or asset is None:
         return None
-    badge = card.select_one("span.badge")
-    badge_text = clean_text(badge.get_text(" "), 40) if badge else ""
+    badge = _first(card, f".//span[{_has_class('badge')}]")
+    badge_text = clean_text(element_text(badge), 40) if badge is not None else ""
     session, meeting = _session_and_meeting(title)
     fields: dict[str, Any] = {
         "title": title,
@@ -97,9 +112,9 @@ def card_item(card: Tag, page: Page, categories: tuple[str, ...]) -> Item | None
 
 
 def parse_schedule(page: Page, categories: tuple[str, ...]) -> list[Item]:
-    soup = load_html(page)
-    cards = soup.select("div.un3-card-row-video")[:MAX_CARDS]
-    if not cards and not soup.select('[class*="un3-"]'):
+    root = load_html(page)
+    cards = root.xpath(_CARDS)[:MAX_CARDS]
+    if not cards and not root.xpath(_ANY_UN3):
         raise ParseError(f"{page.url}: not a UN Web TV schedule page")
     items = [card_item(card, page, categories) for card in cards]
     return [item for item in items if item is not None]

@@ -7,13 +7,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.email_digest import parse_address
 from bot.notifiers.base import NotifierConfig
-from bot.smtp_send import SmtpSettings
 from bot.typed_config import check_env_name, shown
+
+if TYPE_CHECKING:
+    from bot.smtp_send import SmtpSettings
+
+# The digest and SMTP modules are imported only when email is enabled: every `poll` loads this section.
 
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -65,6 +68,8 @@ class EmailConfig(NotifierConfig):
             self._validate_enabled()
 
     def _validate_enabled(self) -> None:
+        from bot.email_digest import parse_address
+
         if not self.host:
             raise ValueError("host: required when email is enabled")
         try:
@@ -92,6 +97,8 @@ class EmailConfig(NotifierConfig):
 
     def smtp_settings(self) -> SmtpSettings:
         """Reads the password from the environment at send time; it is never stored or logged."""
+        from bot.smtp_send import SmtpSettings
+
         password = os.environ.get(self.password_env, "") if self.password_env else ""
         return SmtpSettings(
             host=self.host,
