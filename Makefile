@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run poll status test lint format clean demo score
+.PHONY: run poll status test lint format clean demo score soak bench
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,17 @@ score: $(BIN)/activate
 demo: $(BIN)/activate
 	$(BIN)/python demo/run.py
 
+# Three workers on two cores: most tests wait on a real peer or process, so they overlap well.
 test: lint
-	PTB_TIMEDELTA=true $(BIN)/python -m pytest -q
+	PTB_TIMEDELTA=true $(BIN)/python -m pytest -q -n 3
+
+# The long soak: 50 SIGKILLs with every peer failing (about 15 minutes; docs/RELIABILITY.md).
+soak: $(BIN)/activate
+	PTB_TIMEDELTA=true $(BIN)/python -u -m tests.soak_long
+
+# The benchmark against urlwatch on the kit's real-size listings (docs/PERFORMANCE.md).
+bench: $(BIN)/activate
+	$(BIN)/python bench/run.py --urlwatch
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache
