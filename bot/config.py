@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.council_calendar import CouncilCalendar
 from bot.notifiers.base import NotifierConfig
 from bot.notifiers.registry import config_classes
 from bot.typed_config import ConfigError, from_table, shown
@@ -32,6 +33,9 @@ class ScheduleConfig:
     remove_after: int = 3
     max_backoff: timedelta = timedelta(hours=6)
     shrink_guard: float = 0.5
+    fast_every: timedelta = timedelta(minutes=1)
+    action_days: tuple[str, ...] = ()
+    session_ends: tuple[str, ...] = ()
 
     def validate(self) -> None:
         try:
@@ -45,6 +49,21 @@ class ScheduleConfig:
         for name in ("deliver_every", "max_backoff"):
             if getattr(self, name) <= timedelta(0):
                 raise ValueError(f"{name} must be more than 0s")
+        if self.fast_every < timedelta(seconds=10):
+            raise ValueError(
+                f"fast_every: polling more often than every 10s is impolite, got {self.fast_every}"
+            )
+        for name in ("action_days", "session_ends"):
+            for day in getattr(self, name):
+                try:
+                    date.fromisoformat(day)
+                except ValueError:
+                    raise ValueError(f"{name}: expected dates like '2026-04-02', got {shown(day)}") from None
+
+    @property
+    def calendar(self) -> CouncilCalendar:
+        """The days the Council acts, as the config gives them."""
+        return CouncilCalendar.of(self.action_days, self.session_ends)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -77,6 +96,7 @@ class SourceConfig:
     enabled: bool = True
     announce_existing: bool = False
     allow_redirects_to: tuple[str, ...] = ()
+    fast: bool = False
     options: Any = None
 
     def validate(self) -> None:
@@ -89,7 +109,7 @@ class SourceConfig:
                 raise ValueError(f"allow_redirects_to: expected a host or host:port, got {shown(host)}")
 
 
-_SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing", "allow_redirects_to"}
+_SOURCE_KEYS = {"name", "kind", "url", "every", "enabled", "announce_existing", "allow_redirects_to", "fast"}
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("hrcwatch.daemon")
 
 POLL_THREADS = 4
+LIVE_FRESH = timedelta(minutes=30)  # a Web TV "Live" badge older than this says nothing any more
 TEXTS_EVERY = 60.0  # seconds between runs of the text comparisons
 
 
@@ -162,15 +163,37 @@ class Bot:
             return health.retry_not_before
         return until
 
+    def council_acting(self, now: datetime) -> bool:
+        """An action day, one of a session's last working days, or a Council meeting live on Web TV."""
+        schedule = self.config.schedule
+        live = self.store.meeting_live(now - LIVE_FRESH)
+        return schedule.calendar.acting(now, schedule.tz, live)
+
+    def due(self, source: SourceConfig, health: SourceHealth | None, now: datetime) -> bool:
+        """A `fast` source's job runs every fast_every; it polls that often only while the Council is
+        acting, else when `every` has passed since its last poll (less the jitter's spread)."""
+        if not source.fast or health is None or health.last_attempt is None:
+            return True
+        if now - health.last_attempt >= source.every - self._jitter(source):
+            return True
+        return self.council_acting(now)
+
+    def _jitter(self, source: SourceConfig) -> timedelta:
+        interval = self.config.schedule.fast_every if source.fast else source.every
+        return min(self.config.schedule.jitter, interval / 4)
+
     async def _poll_job(self, name: str) -> None:
         source = self.config.source(name)
         health = self.store.source_health(name)
         if health and health.paused:
             log.info("source %s: paused, skipped", name)
             return
+        now = datetime.now(UTC)
         until = self._backoff_until(source, health)
-        if until and datetime.now(UTC) < until:
+        if until and now < until:
             log.info("source %s: backing off until %s", name, until.isoformat(timespec="seconds"))
+            return
+        if not self.due(source, health, now):
             return
         await self.poll(name)
 
@@ -210,12 +233,12 @@ class Bot:
         health = self.store.health()
         enabled = [s for s in self.config.sources if s.enabled]
         for index, source in enumerate(enabled):
-            every = source.every.total_seconds()
+            every = (self.config.schedule.fast_every if source.fast else source.every).total_seconds()
             last = health[source.name].last_attempt if source.name in health else None
             if last is None:
                 first = now + timedelta(seconds=every * index / max(len(enabled), 1))
             else:
-                first = max(now + timedelta(seconds=index), last + source.every)
+                first = max(now + timedelta(seconds=index), last + timedelta(seconds=every))
             scheduler.add_job(
                 self._poll_job,
                 IntervalTrigger(seconds=every, start_date=first, jitter=min(jitter, every / 4)),

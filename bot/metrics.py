@@ -5,6 +5,7 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 POLLS = Counter("hrcwatch_polls_total", "Polls by source and outcome", ["source", "outcome"])
+PARSES = Counter("hrcwatch_pages_parsed_total", "Pages read into items (unchanged pages are not)", ["source"])
 POLL_FAILURES = Counter("hrcwatch_poll_failures_total", "Failed polls by source", ["source"])
 ITEMS = Gauge("hrcwatch_items", "Items the source listed in its last healthy poll", ["source"])
 NOTICES = Counter(

@@ -130,6 +130,7 @@ def poll_source(
             _count_poll(source.name, "parse_error")
             return PollReport(source.name, False, "parse_error", message)
         failpoints.reach(failpoints.AFTER_FETCH)
+        metrics.PARSES.labels(source.name).inc(snapshot.parsed)
         if any(item.kind == "vote" for item in snapshot.items):
             snapshot = annotate_votes(snapshot, store)
         result = store.apply(

@@ -376,6 +376,19 @@ class Store:
     def known_keys(self, prefix: str) -> list[str]:
         return [i.key for i in self.items(key_prefix=prefix, limit=100_000)]
 
+    def meeting_live(self, since: datetime) -> bool:
+        """Whether a source that succeeded since `since` last said a Council meeting is live."""
+        row = (
+            self.connection()
+            .execute(
+                "SELECT 1 FROM observations o JOIN sources s ON s.name = o.source WHERE o.kind = 'meeting'"
+                " AND json_extract(o.fields, '$.live') = 1 AND s.last_success >= ? LIMIT 1",
+                (outbox.iso(since),),
+            )
+            .fetchone()
+        )
+        return row is not None
+
     def observation(self, source: str, key: str) -> dict[str, Any] | None:
         """What `source` last reported about `key`, if it reported it."""
         row = (

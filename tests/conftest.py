@@ -9,7 +9,6 @@ import pytest
 
 from tests.smtp_fixtures import SmtpServer, TlsFiles, running, session_certificate
 
-
 # The longest tests start first, so that with `-n` workers (make test) none of them starts last.
 LONGEST_FIRST = ("tests/test_soak.py", "tests/test_hostile_daemon.py", "tests/test_daemon_faults.py")
 

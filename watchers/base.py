@@ -115,6 +115,7 @@ class Snapshot:
     items: tuple[Item, ...] = ()
     complete: bool = True
     not_modified: bool = False
+    parsed: int = 0  # pages read in this poll (a page unchanged since the last snapshot is not)
 
 
 class PageFetcher(ABC):
@@ -229,7 +230,8 @@ class Watcher(ABC):
                 raise SourceError("parse_error", f"{page.url}: empty body")
             for item in self.parse(page):
                 items[item.key] = merge_items(items[item.key], item) if item.key in items else item
-        return Snapshot(items=tuple(items.values()), complete=not any(is_feed(page) for page in pages))
+        complete = not any(is_feed(page) for page in pages)
+        return Snapshot(items=tuple(items.values()), complete=complete, parsed=len(pages))
 
 
 def merge_items(first: Item, second: Item) -> Item:

@@ -192,4 +192,4 @@ class PressFeed(Watcher):
             )
         if page is None or not page.body.strip():
             raise SourceError("parse_error", f"{self.url}: empty body")
-        return Snapshot(items=tuple(feed_items(page, fetcher, context)), complete=False)
+        return Snapshot(items=tuple(feed_items(page, fetcher, context)), complete=False, parsed=1)
