@@ -1,14 +1,13 @@
 """`python -m bench.profile_poll --config C --out F.prof`: one `bot poll` under cProfile, imports included.
 
-cProfile sees only the thread it runs in, and the poller runs each source in a worker thread
-(`asyncio.to_thread`); here that call runs the same function inline, so the profile holds the whole
+cProfile sees only the thread it runs in, and the daemon runs each source in a poll thread
+(`Bot.in_thread`); here that call runs the same function inline, so the profile holds the whole
 cycle: start-up, fetch, parse, store, delivery. Writes F.prof and the top functions to F.txt.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import io
 import pstats
@@ -19,8 +18,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-async def _inline(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    return function(*args, **kwargs)
+async def _inline(self: Any, function: Callable[..., T], /, *args: Any) -> T:
+    return function(*args)
 
 
 def main() -> None:
@@ -30,7 +29,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
 
-    asyncio.to_thread = _inline  # type: ignore[assignment]
+    from bot.daemon import Bot
+
+    Bot.in_thread = _inline  # type: ignore[method-assign]
     profile = cProfile.Profile()
     profile.enable()
     from bot.cli import main as bot_main

@@ -13,10 +13,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import AppConfig, SourceConfig
 from bot.delivery import Drainer, DrainReport, drainers
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hrcwatch.daemon")
 
+T = TypeVar("T")
 POLL_THREADS = 4
 LIVE_FRESH = timedelta(minutes=30)  # a Web TV "Live" badge older than this says nothing any more
 TEXTS_EVERY = 60.0  # seconds between runs of the text comparisons
@@ -98,10 +99,7 @@ class Bot:
         if name not in self.watchers:
             return PollReport(name, False, "disabled", f"source {name} is disabled in {self.config.path}")
         async with self._poll_locks[name]:
-            loop = asyncio.get_running_loop()
-            report = await loop.run_in_executor(
-                self._executor, poll_source, source, self.watchers[name], self.fetcher, self.store
-            )
+            report = await self.in_thread(poll_source, source, self.watchers[name], self.fetcher, self.store)
         self.store_problem = report.message if report.outcome == "store_error" else ""
         if report.events:
             self.wake()
@@ -110,6 +108,10 @@ class Bot:
     async def poll_many(self, names: Sequence[str]) -> list[PollReport]:
         """Polls at the same time; the fetcher serialises requests to one host."""
         return list(await asyncio.gather(*(self.poll(name) for name in names)))
+
+    async def in_thread(self, function: Callable[..., T], *args: Any) -> T:
+        """Blocking work (fetching, the store) in the poll threads, which a stop does not wait for."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
     def wake(self) -> None:
         for event in self._wake.values():
@@ -130,12 +132,8 @@ class Bot:
             self._comparer = text_comparer(self.runtime, VoteHistory(self.store.connection))
         from bot.text_work import run_text_work
 
-        loop = asyncio.get_running_loop()
         now = datetime.now(UTC)
-        budget = self.config.texts.budget
-        told = await loop.run_in_executor(
-            self._executor, run_text_work, self.store, self._comparer, now, budget
-        )
+        told = await self.in_thread(run_text_work, self.store, self._comparer, now, self.config.texts.budget)
         if told:
             self.wake()
         return told

@@ -108,7 +108,7 @@ def poll_source(
     store itself cannot be written, nothing is recorded and the report says why."""
     now = now or datetime.now(UTC)
     info = SourceInfo(source.name, watcher.told_as(), watcher.authority)
-    fetcher = PollFetcher(http, store.cached_page)
+    fetcher = PollFetcher(http, store.page_validators, store.cached_page)
     context = PollContext(
         now=now, known_keys=store.known_keys, observed=lambda key: store.observation(source.name, key)
     )

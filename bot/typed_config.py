@@ -6,6 +6,7 @@ Errors name the file and the key path, so an operator sees one readable line.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -119,12 +120,18 @@ def _env_value(value: Any, tp: Any, where: str) -> Any:
         ) from None
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A dataclass's resolved type hints: the same for every table read into it."""
+    return typing.get_type_hints(cls)
+
+
 def from_table(cls: type[T], table: dict[str, Any], where: str) -> T:
     """Builds dataclass `cls` from `table`; unknown keys, missing keys and wrong types are errors.
 
     A dataclass may define `validate(self) -> None` raising ValueError for cross-field rules.
     """
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
     unknown = sorted(set(table) - set(fields))
     if unknown:

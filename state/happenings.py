@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +118,27 @@ class Happenings:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._preloaded: set[int] = set()
+        self._rows: dict[tuple[int, str, str], sqlite3.Row] = {}
+
+    def preload(self, story_ids: Iterable[int]) -> None:
+        """Reads the happenings of many stories in a few queries (one apply touches thousands at a
+        baseline); each row is used once, by `observe`."""
+        wanted = [s for s in dict.fromkeys(story_ids) if s not in self._preloaded]
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT * FROM happenings WHERE story_id IN ({marks})", chunk)  # noqa: S608
+            self._rows.update({(r["story_id"], r["kind"], r["ordinal"]): r for r in rows})
+            self._preloaded.update(chunk)
+
+    def _row(self, story_id: int, kind: str, ordinal: str) -> sqlite3.Row | None:
+        if story_id in self._preloaded:
+            return self._rows.pop((story_id, kind, ordinal), None)
+        return self.conn.execute(
+            "SELECT * FROM happenings WHERE story_id = ? AND kind = ? AND ordinal = ?",
+            (story_id, kind, ordinal),
+        ).fetchone()
 
     def observe(
         self,
@@ -130,13 +151,7 @@ class Happenings:
     ) -> list[NoticeDraft]:
         """Records one source's reports on one story; returns what must be told because of them."""
         notices: list[NoticeDraft] = []
-        rows = {
-            (kind, ordinal): self.conn.execute(
-                "SELECT * FROM happenings WHERE story_id = ? AND kind = ? AND ordinal = ?",
-                (story.id, kind, ordinal),
-            ).fetchone()
-            for kind, ordinal in reports
-        }
+        rows = {(kind, ordinal): self._row(story.id, kind, ordinal) for kind, ordinal in reports}
         acted = any(kind == "action" and row is None for (kind, _), row in rows.items())
         for (kind, ordinal), facts in reports.items():
             row = rows[(kind, ordinal)]

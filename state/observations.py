@@ -49,6 +49,16 @@ class Observations:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
+    def absent(self, source: str) -> tuple[dict[str, Previous], int]:
+        """The keys a source's last snapshot lacked (with their counts), and how many it listed."""
+        rows = self.conn.execute(
+            "SELECT key, missing FROM observations WHERE source = ? AND missing > 0", (source,)
+        ).fetchall()
+        (listed,) = self.conn.execute(
+            "SELECT count(*) FROM observations WHERE source = ? AND missing = 0", (source,)
+        ).fetchone()
+        return {r["key"]: Previous("", r["missing"]) for r in rows}, int(listed)
+
     def previous(self, source: str) -> dict[str, Previous]:
         rows = self.conn.execute("SELECT key, fields, missing FROM observations WHERE source = ?", (source,))
         return {r["key"]: Previous(r["fields"], r["missing"]) for r in rows}

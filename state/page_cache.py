@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from watchers.fetch import CachedPage
@@ -20,6 +21,22 @@ from watchers.fetch import CachedPage
 
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional request needs, and the hash of the body they stand for (no body)."""
+
+    etag: str | None
+    last_modified: str | None
+    body_hash: str
+
+
+def validators(conn: sqlite3.Connection, url: str) -> Validators | None:
+    row = conn.execute(
+        "SELECT etag, last_modified, body_hash FROM page_cache WHERE url = ?", (url,)
+    ).fetchone()
+    return Validators(row["etag"], row["last_modified"], row["body_hash"]) if row else None
 
 
 def read(conn: sqlite3.Connection, url: str) -> tuple[CachedPage, str] | None:

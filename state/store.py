@@ -154,16 +154,15 @@ class Store:
             health.ensure(conn, name)
             baseline = health.baseline_pending(conn, name)
             observations = Observations(conn)
-            previous = observations.previous(name)
             stamp = outbox.iso(now)
             if snapshot.not_modified:  # the page the last snapshot came from: what it lacked, it still lacks
-                absent = {key: p for key, p in previous.items() if p.missing}
+                absent, listed = observations.absent(name)
                 gone = observations.count_missing(name, set(), absent, self.rules.remove_after, stamp)
                 drafts = health.record_success(conn, name, now, "not_modified")
                 notices = tuple(self._queue(conn, drafts, now))
                 self._log_gone(name, gone)
-                listed = sum(1 for p in previous.values() if not p.missing)
                 return ApplyResult(notices, False, "not_modified", gone=tuple(gone), listed=listed)
+            previous = observations.previous(name)
             broken = self._broken(snapshot, previous) if snapshot.complete else None
             if broken:
                 rules = self.rules
@@ -218,15 +217,19 @@ class Store:
         """
         stories = Stories(conn)
         reports: dict[int, list[Report]] = {}
-        for item in sorted(touched, key=lambda i: i.kind != "document"):
-            where = placement(item.key, item.kind, merged.get(item.key, item.fields))
-            if where is None:
-                continue
+        placed = [
+            (item, where)
+            for item in sorted(touched, key=lambda i: i.kind != "document")
+            if (where := placement(item.key, item.kind, merged.get(item.key, item.fields))) is not None
+        ]
+        stories.preload(k for item, where in placed for k in (item.key, where.anchor, *where.links))
+        for item, where in placed:
             story_id = stories.place(item.key, where, stamp)
             title = item.fields.get("title")
             stories.name(story_id, title if isinstance(title, str) else None)
             reports.setdefault(story_id, []).extend(reports_of(item.key, item.kind, item.fields))
         happenings = Happenings(conn)
+        happenings.preload(reports)
         drafts: list[NoticeDraft] = []
         for story_id, story_reports in reports.items():
             if not story_reports:
@@ -403,6 +406,10 @@ class Store:
     def cached_page(self, url: str) -> tuple[CachedPage, str] | None:
         """The page `url` was last parsed from, with its body hash."""
         return page_cache.read(self.connection(), url)
+
+    def page_validators(self, url: str) -> page_cache.Validators | None:
+        """The validators and body hash of that page, without reading its body."""
+        return page_cache.validators(self.connection(), url)
 
     def get_meta(self, key: str) -> str | None:
         row = self.connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -12,12 +12,14 @@ the other story is merged into the draft's: its members, happenings and posts mo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from state.happenings import StoryInfo
 from watchers.symbols import Symbol, parse_symbol
+
+_CHUNK = 400
 
 
 @dataclass(frozen=True)
@@ -77,15 +79,42 @@ class Stories:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._members: dict[str, int | None] = {}  # what this transaction read or wrote of story_members
+        self._anchors: dict[str, int | None] = {}
+        self._titled: set[int] = set()  # stories whose title this transaction has settled
+
+    def preload(self, keys: Iterable[str]) -> None:
+        """Reads the stories of many keys (as members and as anchors) in a few queries, not one each."""
+        wanted = [k for k in dict.fromkeys(keys) if k not in self._members]
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            self._members.update(dict.fromkeys(chunk))
+            self._anchors.update(dict.fromkeys(chunk))
+            query = f"SELECT key, story_id FROM story_members WHERE key IN ({marks})"  # noqa: S608 (only ?s)
+            self._members.update({r["key"]: r["story_id"] for r in self.conn.execute(query, chunk)})
+            query = f"SELECT anchor, id, title FROM stories WHERE anchor IN ({marks})"  # noqa: S608 (only ?s)
+            for r in self.conn.execute(query, chunk):
+                self._anchors[r["anchor"]] = r["id"]
+                if r["title"]:
+                    self._titled.add(r["id"])
 
     def _member(self, key: str) -> int | None:
-        row = self.conn.execute("SELECT story_id FROM story_members WHERE key = ?", (key,)).fetchone()
-        return row["story_id"] if row else None
+        if key not in self._members:
+            row = self.conn.execute("SELECT story_id FROM story_members WHERE key = ?", (key,)).fetchone()
+            self._members[key] = row["story_id"] if row else None
+        return self._members[key]
+
+    def _anchor(self, anchor: str) -> int | None:
+        if anchor not in self._anchors:
+            row = self.conn.execute("SELECT id FROM stories WHERE anchor = ?", (anchor,)).fetchone()
+            self._anchors[anchor] = int(row["id"]) if row else None
+        return self._anchors[anchor]
 
     def _by_anchor(self, anchor: str, session: str | None, stamp: str) -> int:
-        row = self.conn.execute("SELECT id FROM stories WHERE anchor = ?", (anchor,)).fetchone()
-        if row is not None:
-            return int(row["id"])
+        found = self._anchor(anchor)
+        if found is not None:
+            return found
         member = self._member(anchor)
         if member is not None:
             return member
@@ -93,13 +122,17 @@ class Stories:
             "INSERT INTO stories (anchor, session, created_at) VALUES (?, ?, ?)", (anchor, session, stamp)
         )
         story_id = int(cursor.lastrowid or 0)
-        self.conn.execute("INSERT OR IGNORE INTO story_members VALUES (?, ?)", (anchor, story_id))
+        self._anchors[anchor] = story_id
+        if self._member(anchor) is None:
+            self.conn.execute("INSERT INTO story_members VALUES (?, ?)", (anchor, story_id))
+            self._members[anchor] = story_id
         return story_id
 
     def _join(self, key: str, story_id: int) -> None:
         current = self._member(key)
         if current is None:
             self.conn.execute("INSERT INTO story_members VALUES (?, ?)", (key, story_id))
+            self._members[key] = story_id
         elif current != story_id:
             self.merge(current, story_id)
 
@@ -136,6 +169,8 @@ class Stories:
             (source, target),
         )
         self.conn.execute("DELETE FROM stories WHERE id = ?", (source,))
+        self._members = {k: (target if v == source else v) for k, v in self._members.items()}
+        self._anchors = {k: (target if v == source else v) for k, v in self._anchors.items()}
 
     def info(self, story_id: int) -> StoryInfo:
         row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
@@ -143,10 +178,11 @@ class Stories:
 
     def name(self, story_id: int, title: str | None) -> None:
         """A story takes the first title any of its items gives; a later wording does not rename it."""
-        if title:
+        if title and story_id not in self._titled:
             self.conn.execute(
                 "UPDATE stories SET title = ? WHERE id = ? AND title = ''", (title[:2000], story_id)
             )
+            self._titled.add(story_id)
 
     def of_key(self, key: str) -> int | None:
         return self._member(key)

@@ -206,22 +206,24 @@ class Watcher(ABC):
         return self.parse(page)
 
     def poll(self, fetcher: PageFetcher, context: PollContext) -> Snapshot:
-        """Fetches and parses every URL; a 304 page is re-read from the fetcher's cache."""
-        pages: list[Page] = []
-        changed = False
+        """Fetches and parses every URL; a page unchanged since the last snapshot (304, or the same bytes)
+        is re-read from the fetcher's cache, and only when another page of the source changed."""
+        fresh: dict[str, Page] = {}
+        urls = self.urls(context)
         redirects = self.allow_redirects_to
-        for url in self.urls(context):
+        for url in urls:
             page = fetcher.get(url, allow_redirects_to=redirects)
+            if page is not None:
+                fresh[url] = page
+        if not fresh:
+            return Snapshot(not_modified=True)
+        pages: list[Page] = []
+        for url in urls:
+            page = fresh.get(url) or fetcher.cached(url)
             if page is None:
-                page = fetcher.cached(url) or fetcher.get(
-                    url, conditional=False, allow_redirects_to=redirects
-                )
-            else:
-                changed = True
+                page = fetcher.get(url, conditional=False, allow_redirects_to=redirects)
             if page is not None:
                 pages.append(page)
-        if not changed:
-            return Snapshot(not_modified=True)
         from watchers.pages import is_feed
 
         items: dict[str, Item] = {}

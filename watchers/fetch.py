@@ -15,6 +15,7 @@ end is `network_error`, never a page.
 from __future__ import annotations
 
 import copy
+import os
 import threading
 import time
 import zlib
@@ -166,6 +167,9 @@ class HttpFetcher(PageFetcher):
         self.config = config
         self.cache = cache
         self.session = requests.Session()
+        # Without proxy variables in the environment there is nothing for requests to look up on every
+        # request (it scans the whole environment each time); with them, it keeps doing so.
+        self.session.trust_env = any(k.lower().endswith("_proxy") for k in os.environ)
         contact = f" (contact: {config.contact})" if config.contact else ""
         self.session.headers["User-Agent"] = f"{config.user_agent}{contact}"
         self.session.headers["Accept-Encoding"] = "gzip, deflate"

@@ -10,31 +10,38 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from watchers.base import Page, PageFetcher
 from watchers.fetch import CachedPage, HttpFetcher
 
 CacheReader = Callable[[str], tuple[CachedPage, str] | None]
+ValidatorReader = Callable[[str], Any]  # -> an object with etag, last_modified, body_hash, or None
 
 
 class _Validators:
-    """The PageCache the shared client reads conditional-GET validators from; it never writes."""
+    """The PageCache the shared client reads conditional-GET validators from; it never writes, and
+    never reads a body (a cycle of 304s costs no body read)."""
 
-    def __init__(self, read: CacheReader) -> None:
+    def __init__(self, read: ValidatorReader) -> None:
         self.read = read
 
     def get(self, url: str) -> CachedPage | None:
         found = self.read(url)
-        return found[0] if found else None
+        if found is None:
+            return None
+        return CachedPage(url, found.etag, found.last_modified, {}, b"", datetime.now(UTC))
 
     def put(self, page: CachedPage) -> None:
         """Writes happen with the snapshot, in the store."""
 
 
 class PollFetcher(PageFetcher):
-    def __init__(self, http: HttpFetcher, read: CacheReader) -> None:
+    def __init__(self, http: HttpFetcher, validators: ValidatorReader, read: CacheReader) -> None:
+        self.validators = validators
         self.read = read
-        self.http = http.with_cache(_Validators(read))
+        self.http = http.with_cache(_Validators(validators))
         self.writes: dict[str, CachedPage] = {}
 
     def get(
@@ -50,8 +57,8 @@ class PollFetcher(PageFetcher):
         )
         if page is None:
             return None
-        known = self.read(url) if conditional else None
-        if known is not None and known[1] == hashlib.sha256(page.body).hexdigest():
+        known = self.validators(url) if conditional else None
+        if known is not None and known.body_hash == hashlib.sha256(page.body).hexdigest():
             return None
         h = page.headers
         self.writes[url] = CachedPage(

@@ -219,6 +219,12 @@ def parse_symbol(text: str) -> Symbol | None:
     """The HRC symbol that `text` is (whitespace and closing punctuation around it allowed), else None."""
     if not isinstance(text, str) or len(text) > MAX_SYMBOL_TEXT:
         return None
+    return _parse_symbol(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_symbol(text: str) -> Symbol | None:
+    """Symbols are immutable and every item names its own several times: parse each spelling once."""
     cleaned = text.strip().rstrip(".,;:)]").strip()
     match = _SYMBOL.fullmatch(cleaned)
     return _from_match(match) if match else None
