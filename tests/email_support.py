@@ -1,6 +1,6 @@
 """Helpers for the email tests: a real Store in tmp_path, notices made through `Store.apply`, a notifier.
 
-Titles and symbols here are SYNTHETIC, shaped like the Council's (SOURCES.md §1).
+Titles and symbols here are SYNTHETIC, shaped like the Council's (docs/SOURCES.md §1).
 """
 
 from __future__ import annotations

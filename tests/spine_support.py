@@ -1,7 +1,7 @@
 """Shared helpers for the spine tests: a config for a local listing, the listing page, the console alerts.
 
 The listing page is SYNTHETIC: a table of draft symbols linked to documents.un.org with their titles,
-laid out like the draft listings described in SOURCES.md §1-2.
+laid out like the draft listings described in docs/SOURCES.md §1-2.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The HRC symbol grammar: real spellings (SOURCES.md §1), rejections, ordering, and properties."""
+"""The HRC symbol grammar: real spellings (docs/SOURCES.md §1), rejections, ordering, and properties."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The one HTTP client every watcher shares: polite, bounded, and explicit about how a fetch failed.
 
-Manners (SOURCES.md §7): a User-Agent naming the bot and a contact, conditional GET, one request at a
+Manners (docs/SOURCES.md §7): a User-Agent naming the bot and a contact, conditional GET, one request at a
 time per host with a minimum gap, timeouts, a size cap. A challenge (202 empty, 403 `cf-mitigated`,
 `x-amzn-waf-action`) is "blocked", never a page.
 

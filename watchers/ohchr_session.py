@@ -3,7 +3,7 @@
 Each row says what happened to a text. It becomes a status change on the DRAFT's item (the key the
 draft was first announced under), an item for the adopted text, and, when the action text states
 tallies, a vote item. Both layouts are read: sessions >= 49 (tables by `summary`) and the older
-`tablo-type1` tables (SOURCES.md §3). A page with none of those tables is a ParseError.
+`tablo-type1` tables (docs/SOURCES.md §3). A page with none of those tables is a ParseError.
 """
 
 from __future__ import annotations

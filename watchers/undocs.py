@@ -1,4 +1,4 @@
-"""Where a symbol's text lives on the UN document system (SOURCES.md §2)."""
+"""Where a symbol's text lives on the UN document system (docs/SOURCES.md §2)."""
 
 from __future__ import annotations
 

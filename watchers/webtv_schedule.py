@@ -1,4 +1,4 @@
-"""Kind `webtv_schedule`: UN Web TV's daily schedule, today and tomorrow (SOURCES.md §6).
+"""Kind `webtv_schedule`: UN Web TV's daily schedule, today and tomorrow (docs/SOURCES.md §6).
 
 One meeting item per HRC webcast, keyed "meeting:" + asset id. The `live` field turns true when the
 card's badge says "Live", so the store's "changed" event is the "meeting is live" alert. The snapshot
