@@ -122,8 +122,10 @@ class Bot:
         return list(await asyncio.gather(*(drainer.drain() for drainer in self.drainers.values())))
 
     async def compare_texts(self) -> int:
-        """The comparisons due (a few): fetching blocks, so in the poll threads."""
-        if not self.config.texts.compare:
+        """The comparisons due (a few): fetching blocks, so in the poll threads. The text readers are
+        imported only when a comparison is due."""
+        now = datetime.now(UTC)
+        if not self.config.texts.compare or not self.store.due_text_work(now, 1):
             return 0
         if self._comparer is None:
             from bot.text_compare import text_comparer  # the text readers, only when there are texts
@@ -132,7 +134,6 @@ class Bot:
             self._comparer = text_comparer(self.runtime, VoteHistory(self.store.connection))
         from bot.text_work import run_text_work
 
-        now = datetime.now(UTC)
         told = await self.in_thread(run_text_work, self.store, self._comparer, now, self.config.texts.budget)
         if told:
             self.wake()
