@@ -90,10 +90,18 @@ def _adopted_as(symbol: Any) -> str | None:
     return f"{_ADOPTED_NOUN[parsed.series]} {parsed.normalised}"
 
 
+def _is_draft(symbol: str) -> bool:
+    parsed = parse_symbol(symbol)
+    return parsed is not None and parsed.is_draft
+
+
 def subject(story: Mapping[str, Any], facts: Mapping[str, Any]) -> str:
     """What a happening is about: the draft's symbol, or for a text no source named by symbol, its title."""
     symbol = facts.get("acted_on") or facts.get("symbol") or story.get("anchor") or ""
-    if parse_symbol(str(symbol)) is not None:
+    parsed, anchor = parse_symbol(str(symbol)), str(story.get("anchor") or "")
+    if parsed is not None and parsed.is_draft and parsed.family != anchor and _is_draft(anchor):
+        return f"amendment {short(symbol, 80)} to {short(anchor, 80)}"  # an amendment in the draft's story
+    if parsed is not None:
         return short(symbol, 80)
     title = facts.get("title") or story.get("title") or "a text"
     return f"a text on {short(title, 300)}"
@@ -154,6 +162,7 @@ def _action(story: Mapping[str, Any], facts: Mapping[str, Any], label: str, offi
         )
     else:
         headline = f"{what} {words}"
+    headline = headline[:1].upper() + headline[1:]
     lines: list[str] = []
     title = story.get("title") or facts.get("title")  # the draft's own title over a press wording
     if title and not what.startswith("a text on "):

@@ -13,7 +13,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +25,7 @@ from state.happenings import Happenings, NoticeDraft, SourceInfo, StoryInfo
 from state.health import SourceHealth
 from state.model import Notice, OutboxEntry
 from state.observations import Observations, parse_time
-from state.reports import Report, combined, reports_of
+from state.reports import Report, combined, in_story, reports_of
 from state.schema import migrate
 from state.stories import Stories, placement
 from state.text_work import TextWork
@@ -35,6 +35,15 @@ from watchers.fetch import CachedPage
 log = logging.getLogger("hrcwatch.store")
 
 __all__ = ["ApplyResult", "SourceHealth", "Store", "StoreRules", "StoredItem"]
+
+
+def _with_relations(fields: dict[str, Any], merged: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A source's fields with the amendment relation another source stated: every source's report of an
+    amendment is then of an amendment (state/reports.py), not of a draft tabled."""
+    amends = (merged or {}).get("amendment_to")
+    if not amends or fields.get("amendment_to"):
+        return fields
+    return {**fields, "amendment_to": amends}
 
 
 @dataclass(frozen=True)
@@ -227,7 +236,9 @@ class Store:
             story_id = stories.place(item.key, where, stamp)
             title = item.fields.get("title")
             stories.name(story_id, title if isinstance(title, str) else None)
-            reports.setdefault(story_id, []).extend(reports_of(item.key, item.kind, item.fields))
+            anchor = stories.anchor_of(story_id)
+            told = reports_of(item.key, item.kind, _with_relations(item.fields, merged.get(item.key)))
+            reports.setdefault(story_id, []).extend(in_story(report, anchor) for report in told)
         happenings = Happenings(conn)
         happenings.preload(reports)
         drafts: list[NoticeDraft] = []

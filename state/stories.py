@@ -82,6 +82,7 @@ class Stories:
         self._members: dict[str, int | None] = {}  # what this transaction read or wrote of story_members
         self._anchors: dict[str, int | None] = {}
         self._titled: set[int] = set()  # stories whose title this transaction has settled
+        self._anchor_of: dict[int, str] = {}
 
     def preload(self, keys: Iterable[str]) -> None:
         """Reads the stories of many keys (as members and as anchors) in a few queries, not one each."""
@@ -96,6 +97,7 @@ class Stories:
             query = f"SELECT anchor, id, title FROM stories WHERE anchor IN ({marks})"  # noqa: S608 (only ?s)
             for r in self.conn.execute(query, chunk):
                 self._anchors[r["anchor"]] = r["id"]
+                self._anchor_of[r["id"]] = r["anchor"]
                 if r["title"]:
                     self._titled.add(r["id"])
 
@@ -123,6 +125,7 @@ class Stories:
         )
         story_id = int(cursor.lastrowid or 0)
         self._anchors[anchor] = story_id
+        self._anchor_of[story_id] = anchor
         if self._member(anchor) is None:
             self.conn.execute("INSERT INTO story_members VALUES (?, ?)", (anchor, story_id))
             self._members[anchor] = story_id
@@ -149,7 +152,18 @@ class Stories:
         return story_id
 
     def merge(self, source: int, target: int) -> None:
-        """Moves story `source` into `target`; a happening both told keeps the target's identity."""
+        """Moves story `source` into `target`; a happening both told keeps the target's identity. An
+        amendment's own story (seen before a source said it amends the target's draft) brings its
+        happenings keyed as the draft's story tells them: its tabling as the amendment's, its action and
+        roll-call by its symbol (state/reports.py `in_story`), so none is told again."""
+        moved, into = self.anchor_of(source), self.anchor_of(target)
+        if moved != into and all((s := parse_symbol(a)) is not None and s.is_draft for a in (moved, into)):
+            self.conn.execute(
+                "UPDATE happenings SET ordinal = ?, kind = CASE kind WHEN 'tabled' THEN 'amendment'"
+                " ELSE kind END WHERE story_id = ? AND ordinal = ''"
+                " AND kind IN ('tabled', 'action', 'roll_call')",
+                (moved, source),
+            )
         self.conn.execute(
             "UPDATE happenings SET ordinal = ordinal || '~' || id WHERE story_id = ? AND (kind, ordinal) IN"
             " (SELECT kind, ordinal FROM happenings WHERE story_id = ?)",
@@ -171,6 +185,12 @@ class Stories:
         self.conn.execute("DELETE FROM stories WHERE id = ?", (source,))
         self._members = {k: (target if v == source else v) for k, v in self._members.items()}
         self._anchors = {k: (target if v == source else v) for k, v in self._anchors.items()}
+        self._anchor_of.pop(source, None)
+
+    def anchor_of(self, story_id: int) -> str:
+        if story_id not in self._anchor_of:
+            self._anchor_of[story_id] = self.info(story_id).anchor
+        return self._anchor_of[story_id]
 
     def info(self, story_id: int) -> StoryInfo:
         row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 from watchers.base import Item, Page, ParseError, Watcher
 from watchers.pages import absolute, clean_text, element_text, load_html
 from watchers.registry import register
-from watchers.symbols import Series, Symbol, find_symbols, parse_adopted_number, remove_symbols
+from watchers.symbols import (
+    Series,
+    Symbol,
+    amendments_in,
+    find_symbols,
+    parse_adopted_number,
+    remove_symbols,
+)
 from watchers.symbols_page import document_item
 from watchers.votes.action_text import ActionResult, parse_action_text
 from watchers.votes.items import OFFICIAL_TALLIES, vote_item
@@ -87,13 +94,24 @@ def _vote_item(
     return vote_item(vote, OFFICIAL_TALLIES)
 
 
+def _acted_on(text: str, adopts: bool) -> tuple[Symbol | None, dict[str, str]]:
+    """The draft a row's action is on, and the amendments the row names. A row of an adopted text is
+    on its draft, never on an amendment the row mentions; a row of no adopted text that names an
+    amendment to a draft ("Amendment to A/HRC/39/L.20 A/HRC/39/L.26 … Rejected") is on the amendment."""
+    amends = amendments_in(text)
+    drafts = [s for s in find_symbols(text) if s.is_draft]
+    if amends:
+        drafts.sort(key=lambda s: (s.normalised in amends) == adopts)
+    return (drafts[0] if drafts else None), amends
+
+
 def row_items(cells: list[Element], series: Series, page: Page) -> list[Item] | None:
     """The items of one table row; None when the row names neither an adopted text nor a draft."""
     first_link = cells[0].find(".//a[@href]")
     href = first_link.get("href") if first_link is not None else None
     adopted = parse_adopted_number(clean_text(element_text(cells[0]), 60).removeprefix("PRST "), series)
     rest = " ".join(element_text(cell) for cell in cells[1:])
-    draft = next((s for s in find_symbols(rest) if s.is_draft), None)
+    draft, amends = _acted_on(rest, adopted is not None)
     if adopted is None and draft is None:
         return None
     title = clean_text(remove_symbols(element_text(cells[1]))) if len(cells) > 1 else ""
@@ -113,7 +131,9 @@ def row_items(cells: list[Element], series: Series, page: Page) -> list[Item] | 
     items: list[Item] = []
     if draft is not None:
         resolution = adopted.normalised if adopted else None
-        items.append(document_item(draft, resolution=resolution, **common))
+        items.append(
+            document_item(draft, resolution=resolution, amendment_to=amends.get(draft.normalised), **common)
+        )
     if adopted is not None:
         url = absolute(page.url, href, SITE)
         draft_symbol = draft.normalised if draft else None

@@ -340,3 +340,34 @@ def remove_symbols(text: str) -> str:
     if not MAY_NAME.search(text, 0, MAX_TEXT):
         return text[:MAX_TEXT]
     return _SHORT.sub(" ", _SYMBOL.sub(" ", text[:MAX_TEXT]))
+
+
+# An amendment is an L-document of its own that names the draft it amends: "Amendment A/HRC/61/L.43 to
+# draft resolution A/HRC/61/L.27/Rev.1", "Amendment to A/HRC/39/L.20 A/HRC/39/L.26", a catalogue title
+# "… : amendment to draft resolution A/HRC/61/L.28" (docs/SOURCES.md §1).
+_AMENDMENT_WORD = re.compile(r"\bamendments?\b", re.IGNORECASE)
+_TO_DRAFT = re.compile(
+    r"\bto\s+(?:the\s+)?(?:revised\s+)?(?:draft\s+(?:resolution|decision)\s+)?$", re.IGNORECASE
+)
+_AMENDMENT_REACH = 120  # how far before the amended draft the word "amendment" may stand
+_AMENDMENT_NEAR = 300  # how far from the amended draft the amendment's own symbol may stand
+
+
+def amendments_in(text: str) -> dict[str, str]:
+    """Amendment symbol -> the draft it amends, when `text` says "amendment … to [draft resolution] Y":
+    each other draft of Y's session named near Y is an amendment to Y. Any other text: {}."""
+    spans = symbol_spans(text)
+    for start, _, target in spans:
+        if not target.is_draft or not _TO_DRAFT.search(text, max(0, start - 40), start):
+            continue
+        if not _AMENDMENT_WORD.search(text, max(0, start - _AMENDMENT_REACH), start):
+            continue
+        return {
+            s.normalised: target.normalised
+            for at, _, s in spans
+            if s.is_draft
+            and s.session == target.session
+            and s.family != target.family
+            and abs(at - start) <= _AMENDMENT_NEAR
+        }
+    return {}

@@ -12,10 +12,24 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from watchers.base import Item, Page, ParseError, Watcher
-from watchers.listing_titles import CONTAINERS, Named, row_href, row_title, title_without_symbols
-from watchers.pages import absolute, clean_text, entry_date, is_feed, load_feed, load_html
+from watchers.listing_titles import (
+    CONTAINERS,
+    ROWS,
+    Named,
+    row_href,
+    row_title,
+    title_without_symbols,
+)
+from watchers.pages import absolute, clean_text, element_text, entry_date, is_feed, load_feed, load_html
 from watchers.registry import register
-from watchers.symbols import Symbol, document_fields, find_symbols, has_short_form, symbol_spans
+from watchers.symbols import (
+    Symbol,
+    amendments_in,
+    document_fields,
+    find_symbols,
+    has_short_form,
+    symbol_spans,
+)
 
 if TYPE_CHECKING:
     from lxml.etree import XPath
@@ -72,12 +86,14 @@ def feed_items(page: Page) -> list[Item]:
         link = absolute(page.url, entry.get("link"))
         summary = clean_text(str(entry.get("summary", "")), 2000)
         text = " ".join((title, unquote(link or ""), summary))
+        amends = amendments_in(text)
         for symbol in find_symbols(text):
             collected.add(
                 symbol,
                 title=title_without_symbols(title) or title_without_symbols(summary),
                 url=link,
                 date=entry_date(entry),
+                amendment_to=amends.get(symbol.normalised),
             )
     return collected.items()
 
@@ -195,6 +211,24 @@ def _named(sightings: list[Sighting]) -> Named:
     return named
 
 
+_ROW_DEPTH = 6  # how far above a symbol its row (tr, li, p) may begin
+_MAX_ROW_CHARS = 2000
+
+
+def _row_text(element: Element) -> str:
+    """The text of the row a symbol stands in (its cell's `tr`, its `li`), where an amendment names
+    the draft it amends."""
+    for depth, ancestor in enumerate(element.iterancestors(), start=1):
+        if element.tag in ROWS or ancestor.tag in CONTAINERS or depth > _ROW_DEPTH:
+            break
+        element = ancestor
+    return clean_text(element_text(element), _MAX_ROW_CHARS)
+
+
+def _names_amendments(page: Page) -> bool:
+    return b"mendment" in page.body or b"MENDMENT" in page.body
+
+
 def html_items(page: Page) -> list[Item]:
     """One item per symbol, in order of first sighting; each document's title is the text of the
     smallest element around its symbol that names no other symbol (watchers/listing_titles.py), so
@@ -202,6 +236,7 @@ def html_items(page: Page) -> list[Item]:
     sightings = _sightings(load_html(page), page.url)
     named = _named(sightings)
     collected = _Collector()
+    amendments = _names_amendments(page)
     for element, symbols, text, rest, is_link in sightings:
         for symbol in symbols:
             wants_title, wants_url = collected.wants(symbol, "title"), collected.wants(symbol, "url")
@@ -216,7 +251,8 @@ def html_items(page: Page) -> list[Item]:
                     url = absolute(page.url, row_href(row, key, named)) or page.url
             if wants_url and is_link:
                 url = absolute(page.url, element.get("href"))
-            collected.add(symbol, title=title, url=url)
+            amends = amendments_in(_row_text(element)).get(key) if amendments and symbol.is_draft else None
+            collected.add(symbol, title=title, url=url, amendment_to=amends)
     return collected.items()
 
 

@@ -16,7 +16,7 @@ from watchers.base import Item, Page, ParseError, Watcher
 from watchers.marcxml import Record, parse_records
 from watchers.registry import register
 from watchers.sponsors import split_sponsors
-from watchers.symbols import Symbol, find_symbols, parse_symbol
+from watchers.symbols import Symbol, amendments_in, find_symbols, parse_symbol
 from watchers.symbols_page import document_item
 from watchers.votes.items import OFFICIAL_TALLIES, vote_item
 from watchers.votes.marc import parse_voting_records
@@ -84,6 +84,21 @@ def bibliographic_item(record: Record, symbol: Symbol, page: Page) -> Item:
     return document_item(symbol, **extra)
 
 
+def _recorded_outcome(record: Record) -> str | None:
+    """A recorded vote catalogued under an L-document (a rejected draft, an amendment adopted or not)
+    carries it when the tallies say so: more in favour than against; a tie fails. The 996 totals, or
+    else the members' votes (967 $d)."""
+    yes, no = record.first("996", "b").strip(), record.first("996", "c").strip()
+    if yes.isdigit() and no.isdigit():
+        tallies = int(yes), int(no)
+    else:
+        choices = [f.first("d").strip().upper() for f in record.all("967")]
+        tallies = choices.count("Y"), choices.count("N")
+    if tallies == (0, 0):
+        return None
+    return "adopted_by_vote" if tallies[0] > tallies[1] else "rejected_by_vote"
+
+
 def voting_items(record: Record, symbol: Symbol, page: Page) -> list[Item]:
     """A Search Library voting record: the draft's status, and the adopted text with its draft."""
     vote_type = record.first("591", "a").upper().strip()
@@ -94,7 +109,7 @@ def voting_items(record: Record, symbol: Symbol, page: Page) -> list[Item]:
     adopted = symbol if symbol.is_adopted_text else None
     status = _VOTE_TYPES.get(vote_type)
     if status is None and vote_type == "RECORDED":
-        status = "adopted_by_vote" if adopted else "rejected_by_vote"
+        status = "adopted_by_vote" if adopted else _recorded_outcome(record)
     common: dict[str, Any] = {
         "title": _title(record),
         "status": status,
@@ -106,7 +121,9 @@ def voting_items(record: Record, symbol: Symbol, page: Page) -> list[Item]:
     }
     items: list[Item] = []
     if draft is not None and draft != adopted:
-        items.append(document_item(draft, resolution=adopted.normalised if adopted else None, **common))
+        resolution = adopted.normalised if adopted else None
+        amends = amendments_in(action).get(draft.normalised)
+        items.append(document_item(draft, resolution=resolution, amendment_to=amends, **common))
     if adopted is not None:
         items.append(document_item(adopted, draft=draft.normalised if draft else None, **common))
     return items

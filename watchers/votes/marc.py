@@ -79,12 +79,14 @@ def _record_vote(record: etree._Element) -> Vote | None:
             stated[category] = int(totals[code])
     parsed = parse_symbol(first.get("791", {}).get("a") or "")
     symbol = parsed.normalised if parsed else None
+    # A vote catalogued under an L-document (a rejected draft, an amendment) is on that document: for an
+    # amendment, 993 names the draft it amends first ("Amendment to A/HRC/39/L.20 A/HRC/39/L.26").
     drafts = [s.normalised for s in find_symbols(first.get("993", {}).get("a", "")) if s.is_draft]
     title = first.get("245", {}).get("a", "").rstrip(" :/") or None
     record_id = next((text for tag, _, text in fields if tag == "001"), "")
     vote = Vote(
         symbol=symbol if parsed and not parsed.is_draft else None,
-        draft_symbol=drafts[0] if drafts else (symbol if parsed and parsed.is_draft else None),
+        draft_symbol=symbol if parsed and parsed.is_draft else (drafts[0] if drafts else None),
         title=title,
         date=_iso_date(first.get("269", {}).get("a", "")),
         session=session_of(symbol),
