@@ -1,5 +1,6 @@
-"""The diff store at scale: 100,000 items and 1,000,000 events bulk-inserted into state/schema.sql, then
-real `Store.apply` calls of a 200-item snapshot (some titles revised, a few drafts added each time)."""
+"""The diff store at scale: 100,000 items in 100,000 stories with 1,000,000 happenings, each told once
+(notice and sent outbox row), bulk-inserted into the schema of state/schema.py; then real `Store.apply`
+calls of a 200-item snapshot (some titles reworded, which is not news, and two drafts tabled each time)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ TITLES = (
     "Safety of journalists",
 )
 _BATCH = 50_000
-_CHANGED = '{"title":["Old title","New title"]}'
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,12 @@ def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
         yield chunk
 
 
-def build(path: Path, items: int, events: int) -> None:
-    """Items observed by sources of 200 each (src000 is the one measured), events with sent outbox rows."""
+_KINDS = ("tabled", "revised", "addendum", "corrigendum", "amendment", "published", "action", "roll_call")
+
+
+def build(path: Path, items: int, happenings: int) -> None:
+    """Items observed by sources of 200 each (src000 is the one measured), a story per item, and its
+    happenings told (a notice and a sent outbox row each)."""
     Store(path, channels=(CHANNEL,)).close()
     base = datetime(2024, 1, 1, tzinfo=UTC)
     keys = [_symbol(n) for n in range(items)]
@@ -102,22 +106,33 @@ def build(path: Path, items: int, events: int) -> None:
         "INSERT INTO sources (name, baseline_done, polls, last_success) VALUES (?, 1, 100, ?)",
         ((f"src{s:03d}", stamp) for s in range(-(-items // PER_SOURCE))),
     )
+    conn.executemany(
+        "INSERT INTO stories (id, anchor, title, session, created_at) VALUES (?, ?, ?, NULL, ?)",
+        ((n + 1, key, TITLES[n % len(TITLES)], stamp) for n, key in enumerate(keys)),
+    )
+    conn.executemany("INSERT INTO story_members VALUES (?, ?)", ((key, n + 1) for n, key in enumerate(keys)))
 
-    def event_rows() -> Iterator[tuple[Any, ...]]:
-        for e in range(events):
-            n = e % items
-            kind, changes = ("new", "{}") if e < items else ("changed", _CHANGED)
-            created = (base + timedelta(seconds=e)).isoformat(timespec="microseconds")
-            yield (e + 1, kind, keys[n], f"src{n // PER_SOURCE:03d}", docs[n], changes, created)
+    def happening_rows() -> Iterator[tuple[Any, ...]]:
+        for h in range(happenings):
+            n, round_ = h % items, h // items
+            created = (base + timedelta(seconds=h)).isoformat(timespec="microseconds")
+            kind = _KINDS[round_ % len(_KINDS)]
+            ordinal = str(round_) if round_ else ""  # round 0: each item's own (tabled, '')
+            yield (h + 1, n + 1, kind, ordinal, docs[n], f"src{n // PER_SOURCE:03d}", created)
 
-    for chunk in _chunks(event_rows()):
+    for chunk in _chunks(happening_rows()):
         conn.executemany(
-            "INSERT INTO events (id, type, key, item_kind, source, fields, changes, created_at)"
-            " VALUES (?, ?, ?, 'document', ?, ?, ?, ?)",
+            "INSERT INTO happenings (id, story_id, kind, ordinal, facts, authority, source, reports,"
+            " announced, created_at) VALUES (?, ?, ?, ?, ?, 1, ?, '{}', 1, ?)",
             chunk,
         )
         conn.executemany(
-            "INSERT INTO outbox (event_id, channel, state, next_attempt_at, sent_at, external_id)"
+            "INSERT INTO notices (id, type, story_id, happening_id, source, payload, created_at)"
+            " VALUES (?, 'happening', ?, ?, ?, ?, ?)",
+            [(row[0], row[1], row[0], row[5], row[4], row[6]) for row in chunk],
+        )
+        conn.executemany(
+            "INSERT INTO outbox (notice_id, channel, state, next_attempt_at, sent_at, external_id)"
             " VALUES (?, ?, 'sent', ?, ?, ?)",
             [(row[0], CHANNEL, row[6], row[6], str(row[0])) for row in chunk],
         )
@@ -127,7 +142,7 @@ def build(path: Path, items: int, events: int) -> None:
 
 
 def snapshots(runs: int) -> Iterator[Snapshot]:
-    """src000's 200 items; each snapshot revises 5 titles and adds 2 drafts (7 events)."""
+    """src000's 200 items; each snapshot rewords 5 titles (not news) and adds 2 drafts (2 told)."""
     current = {_symbol(n): _fields(_symbol(n), TITLES[n % len(TITLES)]) for n in range(PER_SOURCE)}
     keys = list(current)
     for run in range(runs):
@@ -140,11 +155,11 @@ def snapshots(runs: int) -> Iterator[Snapshot]:
         yield Snapshot(items=tuple(Item(key, "document", fields) for key, fields in current.items()))
 
 
-def measure_store(workdir: Path, items: int, events: int, runs: int) -> StoreFigures:
+def measure_store(workdir: Path, items: int, happenings: int, runs: int) -> StoreFigures:
     workdir.mkdir(parents=True)
     path = workdir / "store.sqlite3"
     start = time.perf_counter()
-    build(path, items, events)
+    build(path, items, happenings)
     build_seconds = time.perf_counter() - start
     store = Store(path, channels=(CHANNEL,))
     times = []
@@ -152,20 +167,20 @@ def measure_store(workdir: Path, items: int, events: int, runs: int) -> StoreFig
         start = time.perf_counter()
         result = store.apply("src000", snapshot, datetime.now(UTC))
         times.append((time.perf_counter() - start) * 1000)
-        assert len(result.events) == 7, result
+        assert len(result.notices) == 2, result
     store.close()
     size = sum(p.stat().st_size for p in workdir.glob("store.sqlite3*"))
     return StoreFigures(build_seconds, size / 2**20, times)
 
 
-def store_table(workdir: Path, items: int = 100_000, events: int = 1_000_000) -> str:
-    """The store at 100,000 items and 1,000,000 events, as a table."""
-    figures = measure_store(workdir, items, events, runs=20)
+def store_table(workdir: Path, items: int = 100_000, happenings: int = 1_000_000) -> str:
+    """The store at 100,000 items and 1,000,000 happenings, as a table."""
+    figures = measure_store(workdir, items, happenings, runs=20)
     rows = [
         ("apply of a 200-item snapshot, median of 20", f"{figures.median_ms:.1f} ms"),
         ("apply of a 200-item snapshot, p95 of 20", f"{figures.p95_ms:.1f} ms"),
         ("database size", f"{figures.db_mb:.0f} MiB"),
         ("bulk build (not a target)", f"{figures.build_seconds:.0f} s"),
     ]
-    lines = [f"| store ({items:,} items, {events:,} events) | value |", "|---|---|"]
+    lines = [f"| store ({items:,} items, {happenings:,} happenings) | value |", "|---|---|"]
     return "\n".join(lines + [f"| {name} | {value} |" for name, value in rows])

@@ -233,9 +233,8 @@ class Store:
         ]
         stories.preload(k for item, where in placed for k in (item.key, where.anchor, *where.links))
         for item, where in placed:
-            story_id = stories.place(item.key, where, stamp)
             title = item.fields.get("title")
-            stories.name(story_id, title if isinstance(title, str) else None)
+            story_id = stories.place(item.key, where, stamp, title if isinstance(title, str) else None)
             anchor = stories.anchor_of(story_id)
             told = reports_of(item.key, item.kind, _with_relations(item.fields, merged.get(item.key)))
             reports.setdefault(story_id, []).extend(in_story(report, anchor) for report in told)

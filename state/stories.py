@@ -113,7 +113,7 @@ class Stories:
             self._anchors[anchor] = int(row["id"]) if row else None
         return self._anchors[anchor]
 
-    def _by_anchor(self, anchor: str, session: str | None, stamp: str) -> int:
+    def _by_anchor(self, anchor: str, session: str | None, stamp: str, title: str) -> int:
         found = self._anchor(anchor)
         if found is not None:
             return found
@@ -121,9 +121,12 @@ class Stories:
         if member is not None:
             return member
         cursor = self.conn.execute(
-            "INSERT INTO stories (anchor, session, created_at) VALUES (?, ?, ?)", (anchor, session, stamp)
+            "INSERT INTO stories (anchor, title, session, created_at) VALUES (?, ?, ?, ?)",
+            (anchor, title[:2000], session, stamp),
         )
         story_id = int(cursor.lastrowid or 0)
+        if title:
+            self._titled.add(story_id)
         self._anchors[anchor] = story_id
         self._anchor_of[story_id] = anchor
         if self._member(anchor) is None:
@@ -139,16 +142,18 @@ class Stories:
         elif current != story_id:
             self.merge(current, story_id)
 
-    def place(self, key: str, where: Placement, stamp: str) -> int:
-        """The item's story id, creating or merging stories as its placement requires."""
+    def place(self, key: str, where: Placement, stamp: str, title: str | None = None) -> int:
+        """The item's story id, creating or merging stories as its placement requires; the story takes
+        `title` if it has none yet."""
         current = self._member(key)
         if not where.strong and current is not None:
             story_id = current
         else:
-            story_id = self._by_anchor(where.anchor, where.session, stamp)
+            story_id = self._by_anchor(where.anchor, where.session, stamp, title or "")
             self._join(key, story_id)
         for link in where.links:
             self._join(link, story_id)
+        self.name(story_id, title)
         return story_id
 
     def merge(self, source: int, target: int) -> None:

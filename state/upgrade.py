@@ -55,9 +55,8 @@ def _replay(conn: sqlite3.Connection, stamp: str) -> None:
         where = placement(row["key"], row["kind"], merge_fields(merged[row["key"]]))
         if where is None:
             continue
-        story_id = stories.place(row["key"], where, stamp)
         title = fields.get("title")
-        stories.name(story_id, title if isinstance(title, str) else None)
+        story_id = stories.place(row["key"], where, stamp, title if isinstance(title, str) else None)
         reports = reports_of(row["key"], row["kind"], fields)
         if reports:
             authority = fields.get("authority") if isinstance(fields.get("authority"), int) else 0

@@ -93,21 +93,19 @@ class Symbol:
     @functools.cached_property
     def normalised(self) -> str:
         """The canonical spelling, e.g. "A/HRC/43/L.13/Rev.1", "A/HRC/RES/S-34/1"."""
-        if self.series in _ADOPTED_SERIES:
-            base = f"A/HRC/{self.series}/{self.session}/{self.number}"
-        elif self.series == "DOC":
-            base = f"A/HRC/{self.session}/{self.number}"
-        else:
-            base = f"A/HRC/{self.session}/{self.series}.{self.number}"
-        return base + "".join(f"/{kind}.{num}" for kind, num in self.suffixes)
+        return self.family + "".join(f"/{kind}.{num}" for kind, num in self.suffixes)
 
     def __str__(self) -> str:
         return self.normalised
 
-    @property
+    @functools.cached_property
     def family(self) -> str:
         """The original document all revisions, addenda and corrigenda belong to (no suffixes)."""
-        return Symbol(self.series, self.session, self.number).normalised
+        if self.series in _ADOPTED_SERIES:
+            return f"A/HRC/{self.series}/{self.session}/{self.number}"
+        if self.series == "DOC":
+            return f"A/HRC/{self.session}/{self.number}"
+        return f"A/HRC/{self.session}/{self.series}.{self.number}"
 
     @property
     def is_draft(self) -> bool:
