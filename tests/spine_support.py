@@ -119,6 +119,30 @@ class Alert:
     text: str
 
 
+_STORE_ONLY = """
+[store]
+path = "{path}"
+
+[console]
+enabled = false
+
+[[sources]]
+name = "drafts"
+kind = "symbols"
+url = "http://127.0.0.1:9/drafts"
+every = "15m"
+"""
+
+
+def store_config(directory: Path, store_path: str | Path) -> Path:
+    """A config whose store is at `store_path` (as written: relative paths stay relative) and whose one
+    source is never reached: for tests of opening the store, not of polling."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "config.toml"
+    config.write_text(_STORE_ONLY.format(path=store_path), encoding="utf-8")
+    return config
+
+
 def alerts(tmp_path: Path) -> list[Alert]:
     """Parses the console notifier's file: blocks separated by a blank line, a header line each."""
     path = tmp_path / "alerts.txt"

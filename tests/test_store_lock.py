@@ -16,29 +16,8 @@ import pytest
 
 from state.lock import StoreLock
 from state.store import Store
-from tests.spine_support import ROOT, bot, drafts
+from tests.spine_support import ROOT, bot, drafts, store_config
 from watchers.base import Item, Snapshot
-
-CONFIG = """
-[store]
-path = "{path}"
-
-[console]
-enabled = false
-
-[[sources]]
-name = "drafts"
-kind = "symbols"
-url = "http://127.0.0.1:9/drafts"
-every = "15m"
-"""
-
-
-def config_at(directory: Path, store_path: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    config = directory / "config.toml"
-    config.write_text(CONFIG.format(path=store_path), encoding="utf-8")
-    return config
 
 
 @pytest.fixture
@@ -57,9 +36,9 @@ def routes(tmp_path: Path, store: Path) -> dict[str, Path]:
     linked_dir = tmp_path / "linked-dir"
     linked_dir.symlink_to(store.parent, target_is_directory=True)
     return {
-        "symlink-to-the-file": config_at(tmp_path / "a", str(link)),
-        "symlinked-directory": config_at(tmp_path / "b", str(linked_dir / store.name)),
-        "another-relative-path": config_at(tmp_path / "c" / "d", "../../real/../real/./store.sqlite3"),
+        "symlink-to-the-file": store_config(tmp_path / "a", str(link)),
+        "symlinked-directory": store_config(tmp_path / "b", str(linked_dir / store.name)),
+        "another-relative-path": store_config(tmp_path / "c" / "d", "../../real/../real/./store.sqlite3"),
     }
 
 
@@ -80,7 +59,7 @@ def test_deleting_the_side_file_does_not_unlock(held: Path, tmp_path: Path) -> N
     pid_file.unlink()
     for stale in held.parent.glob("*.lock"):
         stale.unlink()
-    answer = bot("run", "--config", str(config_at(tmp_path / "a", str(held))))
+    answer = bot("run", "--config", str(store_config(tmp_path / "a", str(held))))
     assert answer.returncode == 1 and "is in use by another HRC Watch process (pid unknown)" in answer.stderr
 
 
@@ -106,7 +85,7 @@ def test_sqlite_reads_and_writes_beside_the_lock(held: Path, tmp_path: Path) -> 
     )
     assert other_writer.returncode == 0, other_writer.stderr
     assert store.get_meta("written-by") == "another process"
-    answer = bot("status", "--config", str(config_at(tmp_path / "a", str(held))), "--json")
+    answer = bot("status", "--config", str(store_config(tmp_path / "a", str(held))), "--json")
     assert answer.returncode == 0 and '"items": 2' in answer.stdout
     with sqlite3.connect(tmp_path / "backup.sqlite3") as backup:
         sqlite3.connect(held).backup(backup)

@@ -11,28 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.spine_support import bot
+from tests.spine_support import bot, store_config
 
 COMMANDS = ("run", "poll", "status")
-CONFIG = """
-[store]
-path = "{path}"
-
-[console]
-enabled = false
-
-[[sources]]
-name = "drafts"
-kind = "symbols"
-url = "http://127.0.0.1:9/drafts"
-every = "15m"
-"""
-
-
-def config_for(tmp_path: Path, store: Path) -> Path:
-    config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=store), encoding="utf-8")
-    return config
 
 
 def one_line_refusal(config: Path, command: str, names: Path, says: str) -> None:
@@ -47,7 +28,7 @@ def test_a_corrupted_database_is_named_and_left_as_it_was(command: str, tmp_path
     store = tmp_path / "store.sqlite3"
     garbage = b"\x89PNG\r\n\x1a\n" + os.urandom(8192)
     store.write_bytes(garbage)
-    config = config_for(tmp_path, store)
+    config = store_config(tmp_path, store)
     one_line_refusal(config, command, store, "not a readable HRC Watch store (file is not a database)")
     assert store.read_bytes() == garbage
 
@@ -56,7 +37,7 @@ def test_a_corrupted_database_is_named_and_left_as_it_was(command: str, tmp_path
 def test_a_store_directory_that_cannot_be_created(command: str, tmp_path: Path) -> None:
     in_the_way = tmp_path / "var"
     in_the_way.write_text("a file where the store's directory should be\n", encoding="utf-8")
-    config = config_for(tmp_path, in_the_way / "hrcwatch.sqlite3")
+    config = store_config(tmp_path, in_the_way / "hrcwatch.sqlite3")
     one_line_refusal(config, command, in_the_way, "cannot create the store's directory")
 
 
@@ -85,7 +66,7 @@ def read_only(directory: Path) -> Iterator[None]:
 def test_a_store_on_a_read_only_path(command: str, tmp_path: Path) -> None:
     directory = tmp_path / "var"
     store = directory / "hrcwatch.sqlite3"
-    config = config_for(tmp_path, store)
+    config = store_config(tmp_path, store)
     assert bot("status", "--config", str(config)).returncode == 0  # the store exists, then the disk goes ro
     before = store.read_bytes()
     with read_only(directory):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
-from watchers.base import Page, PageFetcher, ParseError, PollContext
+from watchers.base import Page, ParseError, PollContext
+from watchers.fetch import HttpConfig, HttpFetcher
 from watchers.registry import load_kinds
 from watchers.webtv_schedule import WebTvOptions, WebTvSchedule
 
@@ -75,30 +76,15 @@ def test_not_a_schedule_raises(name: str) -> None:
         watcher().parse(page(name))
 
 
-class _Fixed(PageFetcher):
-    def __init__(self, bodies: Mapping[str, bytes]):
-        self.bodies = bodies
-
-    def get(
-        self,
-        url: str,
-        *,
-        conditional: bool = True,
-        headers: Mapping[str, str] | None = None,
-        allow_redirects_to: Sequence[str] = (),
-    ) -> Page:
-        return Page(url, 200, {}, self.bodies[url], NOW)
-
-    def cached(self, url: str) -> Page | None:
-        return None
-
-
-def test_poll_is_additive() -> None:
-    fetcher = _Fixed(
-        {
-            "https://webtv.un.org/en/schedule/2026-03-30": page("webtv_schedule_2026-03-30.html").body,
-            "https://webtv.un.org/en/schedule/2026-03-31": page("webtv_schedule_no_hrc.html").body,
-        }
-    )
-    snapshot = watcher().poll(fetcher, PollContext(now=NOW))
+def test_poll_is_additive(httpserver: HTTPServer) -> None:
+    """Both days fetched from a local server: a schedule is a window, so the snapshot is not complete."""
+    for day, name in (
+        ("2026-03-30", "webtv_schedule_2026-03-30.html"),
+        ("2026-03-31", "webtv_schedule_no_hrc.html"),
+    ):
+        body = (FIXTURES / name).read_bytes()
+        httpserver.expect_request(f"/en/schedule/{day}").respond_with_data(body, content_type="text/html")
+    schedule = WebTvSchedule("webtv", httpserver.url_for("/en/schedule/{date}"), WebTvOptions())
+    fetcher = HttpFetcher(HttpConfig(min_host_gap=timedelta(0)))
+    snapshot = schedule.poll(fetcher, PollContext(now=NOW))
     assert snapshot.complete is False and len(snapshot.items) == 4
