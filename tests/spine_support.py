@@ -6,12 +6,20 @@ laid out like the draft listings described in docs/SOURCES.md §1-2.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
+import json
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
+
+from bot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,6 +149,35 @@ def store_config(directory: Path, store_path: str | Path) -> Path:
     config = directory / "config.toml"
     config.write_text(_STORE_ONLY.format(path=store_path), encoding="utf-8")
     return config
+
+
+def start_bot(
+    config: Path, stderr: IO[bytes] | int | None = subprocess.DEVNULL, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`python -m bot run --config CONFIG` as a process of its own, from the repository root."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--config", str(config)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        env=env,
+    )
+
+
+def status_json(config: Path) -> dict[str, dict[str, Any]]:
+    """`status --json` by source name, run in-process (the same command, without a second interpreter).
+
+    The CLI sets SIGPIPE to its default for piped output; in this process that would let the test server's
+    write to a socket the bot hung up on kill pytest, so the handler is put back.
+    """
+    out = io.StringIO()
+    sigpipe = signal.getsignal(signal.SIGPIPE)
+    try:
+        with contextlib.redirect_stdout(out):
+            assert main(["status", "--config", str(config), "--json"]) == 0
+    finally:
+        signal.signal(signal.SIGPIPE, sigpipe)
+    return {s["name"]: s for s in json.loads(out.getvalue())["sources"]}
 
 
 def alerts(tmp_path: Path) -> list[Alert]:

@@ -9,7 +9,6 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +26,7 @@ from state.store import Store, StoreRules
 from tests.fake_telegram import TOKEN, parse_html
 from tests.raw_http import Trickle, raw_server
 from tests.scenario.peers import TelegramThread
-from tests.spine_support import ROOT, Source, alerts, bot, drafts, listing_html, write_sources
+from tests.spine_support import Source, alerts, bot, drafts, listing_html, start_bot, write_sources
 from watchers.base import Item, Snapshot
 
 CHANNEL = "-1001234567890"
@@ -44,13 +43,7 @@ def wait_until(check: Callable[[], bool], timeout: float = 20) -> None:
 def daemon(config: Path) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "HRCWATCH_TEST_TELEGRAM_TOKEN": TOKEN, "PTB_TIMEDELTA": "true"}
     log = (config.parent / "daemon.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        env=env,
-    )
+    process = start_bot(config, stderr=log, env=env)
     try:
         yield process
     finally:

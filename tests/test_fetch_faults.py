@@ -3,10 +3,7 @@ answers (issue 11, items 3, 4 and 5), in the fetcher itself and through a real `
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import io
-import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from tests.raw_http import (
     RawServer,
     Trickle,
@@ -26,7 +22,7 @@ from tests.raw_http import (
     redirect,
     reset,
 )
-from tests.spine_support import Source, alerts, bot, drafts, listing_html, write_sources
+from tests.spine_support import Source, alerts, bot, drafts, listing_html, status_json, write_sources
 from watchers.base import Page, SourceError
 from watchers.fetch import HttpConfig, HttpFetcher
 from watchers.redirects import refusal
@@ -50,14 +46,6 @@ def fetch(url: str, **kwargs: object) -> Page | SourceError:
         return exc
     assert found is not None
     return found
-
-
-def status(config: Path) -> dict[str, dict[str, object]]:
-    """`status --json` by source name, in this process (the same command, one interpreter less)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["status", "--config", str(config), "--json"]) == 0
-    return {s["name"]: s for s in json.loads(out.getvalue())["sources"]}
 
 
 def fast_sources(tmp_path: Path, sources: list[Source]) -> Path:
@@ -111,7 +99,7 @@ def test_poll_ends_a_trickled_source_as_timeout_and_polls_the_next_one(
     answer = bot("poll", "--config", str(config))
     assert answer.returncode == 1
     assert "source trickle failed: timeout: " in answer.stderr and "(the deadline)" in answer.stderr
-    sources = status(config)
+    sources = status_json(config)
     assert sources["trickle"]["last_outcome"] == "timeout" and sources["healthy"]["items"] == 3
     assert "Traceback" not in answer.stderr
 
@@ -157,7 +145,7 @@ def test_a_truncated_body_is_a_failure_never_a_shorter_listing(
     answer = bot("poll", "--config", str(config))
     assert answer.returncode == 1
     assert "source drafts failed: network_error: " in answer.stderr and says in answer.stderr
-    (drafts_status,) = status(config).values()
+    (drafts_status,) = status_json(config).values()
     assert drafts_status["items"] == 3 and drafts_status["consecutive_failures"] == 1
     assert alerts(tmp_path) == []
 
@@ -274,7 +262,7 @@ def test_allow_redirects_to_in_the_config(raw: RawServer, tmp_path: Path) -> Non
     )
     answer = bot("poll", "--config", str(config))
     assert answer.returncode == 1 and "source refused failed: redirect_refused: " in answer.stderr
-    sources = status(config)
+    sources = status_json(config)
     assert sources["allowed"]["items"] == 3 and sources["refused"]["last_outcome"] == "redirect_refused"
     assert raw.requests.count("/listing") == 1
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from bot.config import load_config
 from bot.daemon import open_store
 from bot.health import assess
-from tests.spine_support import ROOT, drafts, listing_html, write_config
+from tests.spine_support import drafts, listing_html, start_bot, write_config
 from watchers.base import Item, Snapshot
 
 
@@ -59,12 +57,7 @@ def test_healthz_and_metrics_of_a_running_daemon(httpserver: HTTPServer, tmp_pat
     )
     # The console channel points at a directory: every alert stays pending, so the outbox does not drain.
     config.write_text(config.read_text().replace(str(tmp_path / "alerts.txt"), str(tmp_path)))
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    daemon = start_bot(config)
     base = f"http://127.0.0.1:{port}"
     try:
         metrics = wait_until(lambda: (m := get(f"{base}/metrics")[1]) and 'outcome="ok"' in m and m)

@@ -6,15 +6,13 @@ from __future__ import annotations
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.spine_support import ROOT, bot, drafts, listing_html, write_config
+from tests.spine_support import bot, drafts, listing_html, start_bot, write_config
 from tests.test_health import free_port, get, wait_until
 
 
@@ -24,12 +22,7 @@ def daemon(httpserver: HTTPServer, tmp_path: Path) -> Iterator[tuple[str, Path]]
     httpserver.expect_request("/drafts").respond_with_data(listing_html(drafts(2)), content_type="text/html")
     port = free_port()
     config = write_config(tmp_path, httpserver.url_for("/drafts"), extra=f"[health]\nport = {port}\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_bot(config)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: 'outcome="ok"' in get(f"{base}/metrics")[1])

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.spine_support import ROOT, Source, alerts, drafts, listing_html
-from tests.test_hostile_pages import FIXTURES, announced, gzip_bomb, status, write_sources
+from tests.spine_support import Source, alerts, drafts, listing_html, start_bot, status_json
+from tests.test_hostile_pages import FIXTURES, announced, gzip_bomb, write_sources
 
 RUN_FOR_S = 15.0
 DEADLINE_S = 40.0
@@ -60,13 +58,7 @@ def test_the_daemon_outlives_hostile_sources_and_keeps_the_healthy_one_fresh(
     config = write_sources(tmp_path, sources, every="10s")
     errors = tmp_path / "daemon.stderr"
     with errors.open("wb") as err:
-        daemon = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--config", str(config)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        daemon = start_bot(config, stderr=err, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
             start = time.monotonic()
             while time.monotonic() - start < DEADLINE_S:
@@ -75,7 +67,7 @@ def test_the_daemon_outlives_hostile_sources_and_keeps_the_healthy_one_fresh(
                 fourth = "A/HRC/61/L.4" in announced(alerts(tmp_path), "healthy")
                 if time.monotonic() - start >= RUN_FOR_S and fourth:
                     break
-            health = status(config)
+            health = status_json(config)
             assert daemon.poll() is None, "the daemon died"
             daemon.send_signal(signal.SIGTERM)
             assert daemon.wait(timeout=20) == 0

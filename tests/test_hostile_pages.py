@@ -8,13 +8,10 @@ generated while being served and must be cut at the 10 MB cap fast, with the bot
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import io
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -29,8 +26,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from bot.cli import main
-from tests.spine_support import ROOT, Alert, Source, alerts, drafts, listing_html
+from tests.spine_support import ROOT, Alert, Source, alerts, drafts, listing_html, status_json
 from tests.spine_support import write_sources as spine_write_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
@@ -85,22 +81,6 @@ def poll(config: Path, timeout: float = 90) -> PollRun:
     return PollRun(proc.returncode, stderr, seconds, usage.ru_maxrss / 1024)
 
 
-def status(config: Path) -> dict[str, dict[str, Any]]:
-    """`status --json` by source name, run in-process (the same command, without a second interpreter).
-
-    The CLI sets SIGPIPE to its default for piped output; in this process that would let the test server's
-    write to a socket the bot hung up on kill pytest, so the handler is put back.
-    """
-    out = io.StringIO()
-    sigpipe = signal.getsignal(signal.SIGPIPE)
-    try:
-        with contextlib.redirect_stdout(out):
-            assert main(["status", "--config", str(config), "--json"]) == 0
-    finally:
-        signal.signal(signal.SIGPIPE, sigpipe)
-    return {s["name"]: s for s in json.loads(out.getvalue())["sources"]}
-
-
 def stored(tmp_path: Path, source: str = "hostile") -> dict[str, dict[str, Any]]:
     """What the store kept from `source`: key -> fields (what /doc and later alerts show)."""
     with sqlite3.connect(f"file:{tmp_path / 'store.sqlite3'}?mode=ro", uri=True) as conn:
@@ -126,7 +106,7 @@ def assert_healthy_unaffected(run: PollRun, config: Path, tmp_path: Path) -> dic
     assert run.returncode != -9, f"the poll was killed after hanging:\n{run.stderr[-2000:]}"
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
     assert "watcher crashed" not in run.stderr
-    sources = status(config)
+    sources = status_json(config)
     assert sources["healthy"]["last_outcome"] == "ok" and sources["healthy"]["items"] == 3
     assert announced(alerts(tmp_path), "healthy") == [s for s, _ in HEALTHY]
     assert run.seconds < BUDGET_S, f"the poll took {run.seconds:.1f}s"
@@ -458,7 +438,7 @@ def flood(make_httpserver: HTTPServer, tmp_path_factory: pytest.TempPathFactory)
     config = with_healthy(server, tmp_path, "un_documents_feed", "/feed")
     run = poll(config)
     server.clear()
-    return FloodRun(run, status(config), stored(tmp_path), alerts(tmp_path))
+    return FloodRun(run, status_json(config), stored(tmp_path), alerts(tmp_path))
 
 
 def test_a_feed_of_10000_items_is_capped_at_2000_documents(flood: FloodRun) -> None:

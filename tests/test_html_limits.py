@@ -8,9 +8,7 @@ is a parse_error, never a snapshot that makes its missing drafts "removed".
 
 from __future__ import annotations
 
-import contextlib
 import io
-import json
 import os
 import signal
 import sqlite3
@@ -18,13 +16,12 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from bot.cli import main
-from tests.spine_support import ROOT, Source, alerts, drafts, listing_html, write_sources
+from tests.spine_support import ROOT, Source, alerts, drafts, listing_html, status_json, write_sources
 from watchers.base import Page, ParseError
 from watchers.ohchr_session import OhchrSession
 from watchers.pages import MAX_TAGS
@@ -171,17 +168,6 @@ def test_a_fragment_that_never_opened_the_document_is_not_held_to_its_end() -> N
     assert [(i.key, i.fields["title"]) for i in items] == [("A/HRC/61/L.1", "The right to food")]
 
 
-def _status(config: Path) -> dict[str, dict[str, Any]]:
-    out = io.StringIO()
-    sigpipe = signal.getsignal(signal.SIGPIPE)
-    try:
-        with contextlib.redirect_stdout(out):
-            assert main(["status", "--config", str(config), "--json"]) == 0
-    finally:
-        signal.signal(signal.SIGPIPE, sigpipe)
-    return {s["name"]: s for s in json.loads(out.getvalue())["sources"]}
-
-
 def test_a_listing_cut_off_in_transfer_is_a_parse_error_and_announces_no_removal(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:
@@ -199,7 +185,7 @@ def test_a_listing_cut_off_in_transfer_is_a_parse_error_and_announces_no_removal
         assert main(["poll", "--config", str(config)]) == 1
     finally:
         signal.signal(signal.SIGPIPE, sigpipe)
-    drafts_health = _status(config)["drafts"]
+    drafts_health = status_json(config)["drafts"]
     assert drafts_health["last_outcome"] == "parse_error" and "truncated" in drafts_health["last_error"]
     assert drafts_health["items"] == 3
     assert [a.type for a in alerts(tmp_path)] == []  # the baseline announces nothing, the cut page neither

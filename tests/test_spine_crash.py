@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from tests.spine_support import ROOT, alerts, bot, drafts, listing_html, write_config
+from tests.spine_support import ROOT, alerts, bot, drafts, listing_html, start_bot, write_config
 
 
 def serve(httpserver: HTTPServer, docs: list[tuple[str, str]]) -> None:
@@ -92,12 +92,7 @@ def test_alert_committed_but_not_sent_is_delivered_once_after_sigkill(httpserver
 def test_a_second_process_on_the_same_store_refuses(httpserver: HTTPServer, tmp_path: Path):
     serve(httpserver, drafts(2))
     config = write_config(tmp_path, httpserver.url_for("/drafts"))
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    daemon = start_bot(config)
     pid_file = tmp_path / "store.sqlite3.pid"
     try:
         wait_for(lambda: pid_file.exists() and pid_file.read_text().strip() == str(daemon.pid))

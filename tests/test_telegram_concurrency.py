@@ -8,8 +8,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,7 +19,7 @@ from werkzeug import Request, Response
 
 from bot.telegram_commands import SORRY
 from tests.fake_telegram import TOKEN, FakeTelegram, parse_html, running_fake
-from tests.spine_support import ROOT, drafts, listing_html
+from tests.spine_support import drafts, listing_html, start_bot
 from tests.telegram_fixtures import ADMIN, STRANGER, config_text
 
 
@@ -44,13 +42,7 @@ async def running_bot(tmp_path: Path, page_url: str) -> AsyncIterator[Running]:
         stderr = tmp_path / "bot.stderr"
         env = {**os.environ, "HRCWATCH_TEST_TELEGRAM_TOKEN": TOKEN, "PTB_TIMEDELTA": "true"}
         with stderr.open("wb") as err:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "--config", str(config)],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=err,
-                env=env,
-            )
+            process = start_bot(config, stderr=err, env=env)
         try:
             await fake.wait_for(lambda f: any(r.method == "getUpdates" for r in f.requests), timeout=20)
             yield Running(fake, stderr, store)
