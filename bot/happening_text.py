@@ -90,18 +90,12 @@ def _adopted_as(symbol: Any) -> str | None:
     return f"{_ADOPTED_NOUN[parsed.series]} {parsed.normalised}"
 
 
-def _is_draft(symbol: str) -> bool:
-    parsed = parse_symbol(symbol)
-    return parsed is not None and parsed.is_draft
-
-
 def subject(story: Mapping[str, Any], facts: Mapping[str, Any]) -> str:
     """What a happening is about: the draft's symbol, or for a text no source named by symbol, its title."""
     symbol = facts.get("acted_on") or facts.get("symbol") or story.get("anchor") or ""
-    parsed, anchor = parse_symbol(str(symbol)), str(story.get("anchor") or "")
-    if parsed is not None and parsed.is_draft and parsed.family != anchor and _is_draft(anchor):
-        return f"amendment {short(symbol, 80)} to {short(anchor, 80)}"  # an amendment in the draft's story
-    if parsed is not None:
+    if facts.get("amends") and facts.get("acted_on"):  # an amendment's action in the draft's story
+        return f"amendment {short(facts['acted_on'], 80)} to {short(facts['amends'], 80)}"
+    if parse_symbol(str(symbol)) is not None:
         return short(symbol, 80)
     title = facts.get("title") or story.get("title") or "a text"
     return f"a text on {short(title, 300)}"

@@ -204,11 +204,12 @@ def combined(reports: list[Report]) -> dict[tuple[str, str], dict[str, Any]]:
 
 def in_story(report: Report, anchor: str) -> Report:
     """A story holds its draft's action and roll-call, and those of each amendment to it: an action or
-    roll-call on another draft than the story's is its own happening, keyed by that draft's family."""
+    roll-call on another draft than the story's is its own happening, keyed by that draft's family, and
+    says which draft it amends."""
     if report.kind not in ("action", "roll_call") or report.ordinal:
         return report
     acted = parse_symbol(str(report.facts.get("acted_on") or ""))
     root = parse_symbol(anchor)
     if acted is None or root is None or not (acted.is_draft and root.is_draft) or acted.family == anchor:
         return report
-    return Report(report.kind, acted.family, report.facts)
+    return Report(report.kind, acted.family, {**report.facts, "amends": anchor})

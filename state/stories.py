@@ -165,9 +165,10 @@ class Stories:
         if moved != into and all((s := parse_symbol(a)) is not None and s.is_draft for a in (moved, into)):
             self.conn.execute(
                 "UPDATE happenings SET ordinal = ?, kind = CASE kind WHEN 'tabled' THEN 'amendment'"
-                " ELSE kind END WHERE story_id = ? AND ordinal = ''"
+                " ELSE kind END, facts = CASE kind WHEN 'tabled' THEN facts"
+                " ELSE json_set(facts, '$.amends', ?) END WHERE story_id = ? AND ordinal = ''"
                 " AND kind IN ('tabled', 'action', 'roll_call')",
-                (moved, source),
+                (moved, into, source),
             )
         self.conn.execute(
             "UPDATE happenings SET ordinal = ordinal || '~' || id WHERE story_id = ? AND (kind, ordinal) IN"
