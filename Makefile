@@ -35,9 +35,9 @@ score: $(BIN)/activate
 demo: $(BIN)/activate
 	$(BIN)/python demo/run.py
 
-# Three workers on two cores: most tests wait on a real peer or process, so they overlap well.
+# Four workers on two cores: most tests wait on a real peer or process (the soak, 80 s, mostly waits).
 test: lint
-	PTB_TIMEDELTA=true $(BIN)/python -m pytest -q -n 3
+	PTB_TIMEDELTA=true $(BIN)/python -m pytest -q -n 4
 
 # The long soak: 50 SIGKILLs with every peer failing (about 15 minutes; docs/RELIABILITY.md).
 soak: $(BIN)/activate

@@ -19,6 +19,9 @@ Script = Callable[[socket.socket], None]
 
 
 def head(status: str = "200 OK", **headers: str | int) -> bytes:
+    """A status line and headers. Every answer says `Connection: close`, as the server closes each
+    connection after one answer: a client must not send its next request (a retry) on it."""
+    headers = {**headers, "Connection": "close"}
     lines = [f"HTTP/1.1 {status}", *(f"{k.replace('_', '-')}: {v}" for k, v in headers.items())]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 

@@ -256,9 +256,10 @@ def absolute(base: str, href: str | None, site: str | None = None) -> str | None
 
 
 def entry_date(entry: Any) -> str | None:
-    """An entry's published (or updated) time as ISO 8601 UTC."""
+    """An entry's published (or updated) time as ISO 8601 UTC. Read as a plain dict: feedparser's own
+    lookup of a missing `updated_parsed` falls back to `published_parsed`, with a DeprecationWarning."""
     for key in ("published_parsed", "updated_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key) if isinstance(entry, dict) else None
         if value:
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
