@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot import metrics
 from bot.config import AppConfig, SourceConfig
 from bot.delivery import Drainer, DrainReport, drainers
 from bot.health import HealthVerdict, assess
@@ -194,7 +195,12 @@ class Bot:
             return
         if not self.due(source, health, now):
             return
-        await self.poll(name)
+        try:
+            await self.poll(name)
+        except asyncio.CancelledError:
+            if not self._stopping.is_set():
+                raise
+            log.info("source %s: poll abandoned by the stop; it runs again at the next start", name)
 
     async def _texts_loop(self) -> None:
         """The text comparisons, every minute."""
@@ -270,6 +276,7 @@ class Bot:
         return assess(self.config, self.store, datetime.now(UTC), started_at, problems)
 
     async def serve(self, stop_signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT)) -> None:
+        metrics.enable()
         loop = asyncio.get_running_loop()
         for sig in stop_signals:
             loop.add_signal_handler(sig, self.stop)

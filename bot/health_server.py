@@ -11,8 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
 from bot.health import HealthVerdict
 
 if TYPE_CHECKING:
@@ -69,5 +67,6 @@ class HealthServer:
 
     async def _metrics(self, request: web.Request) -> web.Response:
         from aiohttp import web
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -14,6 +14,7 @@ from prometheus_client import REGISTRY
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from bot import metrics
 from bot.config import load_config
 from bot.daemon import Bot, open_store
 from bot.poller import make_watcher, poll_source
@@ -22,6 +23,7 @@ from watchers.fetch import HttpFetcher
 
 
 def parses(source: str) -> float:
+    metrics.enable()
     return REGISTRY.get_sample_value("hrcwatch_pages_parsed_total", {"source": source}) or 0.0
 
 

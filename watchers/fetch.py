@@ -15,7 +15,6 @@ end is `network_error`, never a page.
 from __future__ import annotations
 
 import copy
-import os
 import threading
 import time
 import zlib
@@ -26,13 +25,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-import requests
+from urllib3 import BaseHTTPResponse, Timeout
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from watchers.base import Page, PageFetcher, SourceError
-from watchers.http_deadline import Deadline, DeadlineAdapter
+from watchers.http_deadline import Connections, Deadline, transient_retry
 from watchers.redirects import MAX_REDIRECTS, UnresolvableHost, refusal
 
 _CHUNK = 65536
@@ -97,13 +96,13 @@ def _retry_after(value: str | None) -> float | None:
             return None
 
 
-def _blocked_reason(response: requests.Response, body_empty: bool) -> str | None:
+def _blocked_reason(response: BaseHTTPResponse, body_empty: bool) -> str | None:
     headers = response.headers
     if "x-amzn-waf-action" in headers:
-        return f"AWS WAF {headers['x-amzn-waf-action']} (HTTP {response.status_code})"
-    if response.status_code == 403 and "cf-mitigated" in headers:
+        return f"AWS WAF {headers['x-amzn-waf-action']} (HTTP {response.status})"
+    if response.status == 403 and "cf-mitigated" in headers:
         return f"Cloudflare {headers['cf-mitigated']} (HTTP 403)"
-    if response.status_code == 202 and body_empty:
+    if response.status == 202 and body_empty:
         return "HTTP 202 with an empty body (a bot challenge)"
     return None
 
@@ -163,19 +162,20 @@ class _Decoder:
 
 
 class HttpFetcher(PageFetcher):
+    """urllib3 directly (requests' session adds a millisecond of CPU to each request and tens to the
+    start-up, docs/PERFORMANCE.md): its pools, its bounded `Retry`; we follow redirects ourselves."""
+
     def __init__(self, config: HttpConfig, cache: PageCache | None = None):
         self.config = config
         self.cache = cache
-        self.session = requests.Session()
-        # Without proxy variables in the environment there is nothing for requests to look up on every
-        # request (it scans the whole environment each time); with them, it keeps doing so.
-        self.session.trust_env = any(k.lower().endswith("_proxy") for k in os.environ)
         contact = f" (contact: {config.contact})" if config.contact else ""
-        self.session.headers["User-Agent"] = f"{config.user_agent}{contact}"
-        self.session.headers["Accept-Encoding"] = "gzip, deflate"
-        adapter = DeadlineAdapter()
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.headers = {
+            "User-Agent": f"{config.user_agent}{contact}",
+            "Accept-Encoding": "gzip, deflate",
+            "Accept": "*/*",
+        }
+        self.connections = Connections(self.headers)
+        self._retry = transient_retry()
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
 
@@ -232,11 +232,16 @@ class HttpFetcher(PageFetcher):
         deadline: Deadline,
     ) -> Page | None:
         try:
-            with self._follow(url, headers, allowed, deadline) as response:
-                if response.status_code == 304 and entry is not None:
-                    return None
-                body = self._read(url, response)
-        except (requests.RequestException, Urllib3Error, OSError) as exc:
+            response, final_url = self._follow(url, headers, allowed, deadline)
+            try:
+                body = b"" if response.status == 304 and entry is not None else self._read(url, response)
+            except BaseException:
+                response.close()
+                raise
+            response.release_conn()
+            if response.status == 304 and entry is not None:
+                return None
+        except (Urllib3Error, OSError) as exc:
             raise _failure(url, exc, deadline) from None
         except SourceError:
             if deadline.expired:
@@ -247,34 +252,44 @@ class HttpFetcher(PageFetcher):
         blocked = _blocked_reason(response, not body.strip())
         if blocked:
             raise SourceError("blocked", f"{url}: blocked: {blocked}")
-        if response.status_code >= 300:
+        if response.status >= 300:
             retry = _retry_after(response.headers.get("Retry-After"))
-            status = response.status_code
+            status = response.status
             raise SourceError("http_error", f"{url}: HTTP {status}", retry_after=retry, status=status)
         now = datetime.now(UTC)
         kept = {k.lower(): v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
-        page = Page(response.url or url, response.status_code, kept, body, now)
+        page = Page(final_url, response.status, kept, body, now)
         etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-        if conditional and self.cache and response.status_code == 200 and (etag or modified):
+        if conditional and self.cache and response.status == 200 and (etag or modified):
             self.cache.put(CachedPage(url, etag, modified, kept, body, now))
         return page
 
     def _follow(
         self, url: str, headers: dict[str, str], allowed: Sequence[str], deadline: Deadline
-    ) -> requests.Response:
-        """The first answer that is not a redirect we follow; every hop is checked before it is taken."""
+    ) -> tuple[BaseHTTPResponse, str]:
+        """The first answer that is not a redirect we follow, and its URL; every hop is checked before it
+        is taken."""
         current = url
+        request_headers = {**self.headers, **headers}
         for _ in range(MAX_REDIRECTS + 1):
-            timeouts = (
-                min(self.config.connect_timeout.total_seconds(), deadline.left()),
-                min(self.config.read_timeout.total_seconds(), deadline.left()),
+            timeout = Timeout(
+                connect=min(self.config.connect_timeout.total_seconds(), deadline.left()),
+                read=min(self.config.read_timeout.total_seconds(), deadline.left()),
             )
-            response = self.session.get(
-                current, headers=headers, timeout=timeouts, stream=True, allow_redirects=False
+            parts = urlsplit(current)
+            response = self.connections.for_url(parts.scheme, parts.hostname or "").urlopen(
+                "GET",
+                current,
+                headers=request_headers,
+                timeout=timeout,
+                retries=self._retry,
+                redirect=False,
+                preload_content=False,
+                decode_content=False,
             )
-            location = self.session.get_redirect_target(response)
-            if response.status_code not in _REDIRECT_STATUSES or not location:
-                return response
+            location = response.headers.get("Location")
+            if response.status not in _REDIRECT_STATUSES or not location:
+                return response, current
             response.close()
             target = urljoin(current, location)
             try:
@@ -287,7 +302,7 @@ class HttpFetcher(PageFetcher):
             current = target
         raise SourceError("redirect_refused", f"{url}: more than {MAX_REDIRECTS} redirects")
 
-    def _read(self, url: str, response: requests.Response) -> bytes:
+    def _read(self, url: str, response: BaseHTTPResponse) -> bytes:
         """The whole body, decoded, at most max_bytes (a gzip bomb stops at the cap), or a failure."""
         limit = self.config.max_bytes
         declared = response.headers.get("Content-Length", "")
@@ -298,7 +313,7 @@ class HttpFetcher(PageFetcher):
         chunks: list[bytes] = []
         received = 0
         try:
-            for data in response.raw.stream(_CHUNK, decode_content=False):
+            for data in response.stream(_CHUNK, decode_content=False):
                 received += len(data)
                 chunks.append(decoder.feed(data))
         except ProtocolError:
@@ -315,12 +330,12 @@ def _late(url: str, deadline: Deadline) -> SourceError:
 
 
 def _failure(url: str, exc: Exception, deadline: Deadline) -> SourceError:
-    """A requests, urllib3 or socket exception as the outcome an operator reads: timeout or network_error."""
+    """A urllib3 or socket exception as the outcome an operator reads: timeout or network_error."""
     if deadline.expired:
         return _late(url, deadline)
-    reason = exc.args[0].reason if exc.args and isinstance(exc.args[0], MaxRetryError) else exc
+    reason = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
     timed_out = isinstance(reason, Urllib3Timeout | TimeoutError)
-    if isinstance(exc, requests.Timeout) or (timed_out and not isinstance(reason, NewConnectionError)):
+    if timed_out and not isinstance(reason, NewConnectionError):
         return SourceError("timeout", f"{url}: timed out ({type(reason).__name__})")
     return SourceError("network_error", f"{url}: connection failed: {_root_cause(reason)}")
 

@@ -1,9 +1,9 @@
 """One wall-clock deadline per request, and urllib3's bounded retry kept within it.
 
-requests' read timeout starts again with every byte, so a page trickled a byte a second would hold its
-poll, and its host's gate, for hours. Here every connection a request opens (or reuses) registers its
-socket with the request's `Deadline`; a watchdog timer shuts those sockets down when the deadline falls,
-so whatever the request is doing then (TLS handshake, headers, body) fails at once. DNS resolution is the
+A read timeout starts again with every byte, so a page trickled a byte a second would hold its poll, and
+its host's gate, for hours. Here every connection a request opens (or reuses) registers its socket with
+the request's `Deadline`; one watchdog thread shuts those sockets down when the deadline falls, so
+whatever the request is doing then (TLS handshake, headers, body) fails at once. DNS resolution is the
 one step a socket shutdown cannot end; the connect timeout bounds each connection attempt.
 
 `DeadlineRetry` is urllib3's `Retry` for transient failures (a reset connection, 502/503/504), with the
@@ -14,15 +14,19 @@ than `MAX_RETRY_WAIT` ends the retries so that the error (and its Retry-After) r
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import logging
+import os
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
-from requests.adapters import HTTPAdapter
-from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
+import certifi
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ResponseError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
@@ -36,19 +40,18 @@ _current = threading.local()
 
 
 class Deadline:
-    """The sockets of one request, shut down by a watchdog when its time is up."""
+    """The sockets of one request, shut down by the watchdog when its time is up."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
-        self._at = time.monotonic() + seconds
+        self.at = time.monotonic() + seconds
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
         self.expired = False
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self.finished = False
 
     def left(self) -> float:
-        return max(0.0, self._at - time.monotonic())
+        return max(0.0, self.at - time.monotonic())
 
     def watch(self, sock: socket.socket) -> None:
         """Keeps a plain duplicate of `sock`: shutting it down ends the connection even after TLS wrapping
@@ -62,26 +65,68 @@ class Deadline:
             if self.expired:
                 _cut(copy)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
+            if self.finished:
+                return
             self.expired = True
             for sock in self._sockets:
                 _cut(sock)
 
     def __enter__(self) -> Deadline:
         _current.deadline = self
-        self._timer.start()
+        _WATCHDOG.add(self)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._timer.cancel()
         _current.deadline = None
         with self._lock:
+            self.finished = True
             for sock in self._sockets:
                 sock.close()
             self._sockets.clear()
+
+
+class _Watchdog:
+    """One daemon thread for every request's deadline: a timer thread per request would cost more CPU
+    than a short request itself."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[tuple[float, int, Deadline]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def add(self, deadline: Deadline) -> None:
+        with self._wake:
+            heapq.heappush(self._due, (deadline.at, next(self._order), deadline))
+            if self._thread is None or self._pid != os.getpid():  # none yet, or lost in a fork
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="fetch deadlines", daemon=True)
+                self._thread.start()
+            elif self._due[0][2] is deadline:
+                self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][2].finished:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                wait = self._due[0][0] - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                deadline = heapq.heappop(self._due)[2]
+            deadline.expire()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _cut(sock: socket.socket) -> None:
@@ -182,13 +227,62 @@ def transient_retry() -> DeadlineRetry:
     )
 
 
-class DeadlineAdapter(HTTPAdapter):
-    """requests' adapter with watched connections and the bounded retry."""
+_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
-    def __init__(self) -> None:
-        super().__init__(max_retries=transient_retry())
 
-    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **kwargs: Any) -> None:
-        super().init_poolmanager(connections, maxsize, block, **kwargs)
-        manager: PoolManager = self.poolmanager
-        manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+def _manager(headers: Mapping[str, str], proxy: str | None = None) -> PoolManager:
+    """urllib3's pool of kept-alive connections, watched and retried as above, verifying TLS against
+    certifi's CA bundle (never turned off)."""
+    options: dict[str, Any] = {
+        "num_pools": 32,
+        "maxsize": 4,
+        "headers": dict(headers),
+        "retries": transient_retry(),
+        "cert_reqs": "CERT_REQUIRED",
+        "ca_certs": certifi.where(),
+    }
+    manager = ProxyManager(proxy, **options) if proxy else PoolManager(**options)
+    manager.pool_classes_by_scheme = _POOLS
+    return manager
+
+
+class Connections:
+    """The connection pools a fetcher sends through: direct, or through the proxy the environment names
+    for the URL's scheme (HTTPS_PROXY, HTTP_PROXY; hosts in NO_PROXY are reached directly)."""
+
+    def __init__(self, headers: Mapping[str, str]):
+        self._headers = dict(headers)
+        self._direct = _manager(headers)
+        self._proxies = _environment_proxies()
+        self._proxied: dict[str, PoolManager] = {}
+        self._lock = threading.Lock()
+
+    def for_url(self, scheme: str, host: str) -> PoolManager:
+        proxy = self._proxies.get(scheme)
+        if not proxy or _bypassed(host):
+            return self._direct
+        with self._lock:
+            if proxy not in self._proxied:
+                self._proxied[proxy] = _manager(self._headers, proxy)
+            return self._proxied[proxy]
+
+    def clear(self) -> None:
+        self._direct.clear()
+        for manager in self._proxied.values():
+            manager.clear()
+
+
+def _environment_proxies() -> dict[str, str]:
+    """The proxies the environment sets, by scheme: none without a *_proxy variable (the usual case, which
+    then costs no import)."""
+    if not any(name.lower().endswith("_proxy") for name in os.environ):
+        return {}
+    from urllib.request import getproxies
+
+    return {scheme: url for scheme, url in getproxies().items() if scheme in ("http", "https")}
+
+
+def _bypassed(host: str) -> bool:
+    from urllib.request import proxy_bypass
+
+    return bool(proxy_bypass(host))
