@@ -295,3 +295,25 @@ def test_a_private_source_may_redirect_within_its_network() -> None:
 def test_http_may_upgrade_to_https_but_not_downgrade() -> None:
     assert refusal("http://93.184.215.14/a", "https://93.184.215.14/a", []) is None
     assert refusal("https://93.184.215.14/a", "http://93.184.215.14/a", []) is not None
+
+
+# -- a proxy named by the environment ----------------------------------------------------------------
+
+
+def test_the_proxy_the_environment_names_is_used_and_no_proxy_hosts_are_reached_directly(
+    raw: RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator behind a proxy sets HTTP_PROXY: the page is asked of the proxy (an absolute URL in
+    the request line), and a host in NO_PROXY is still reached directly."""
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{raw.port}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    raw.serve("http://drafts.example.invalid/list", page(LISTING))
+    raw.serve("/direct", page(LISTING))
+    proxied = fetch("http://drafts.example.invalid/list")
+    direct = fetch(raw.url("/direct"))
+    assert isinstance(proxied, Page) and proxied.body == LISTING
+    assert isinstance(direct, Page) and direct.body == LISTING
+    assert raw.requests == ["http://drafts.example.invalid/list", "/direct"]
