@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.config import write_config
 from bench.kit_site import KIT, KitServer
-from bench.procs import PYTHON, ProcResult, checked, measure
+from bench.procs import PYTHON, ProcResult, checked, measure, runner_python
 
 URLWATCH_VENV = Path(__file__).resolve().parent.parent / "var" / "bench" / "urlwatch-venv"
 
@@ -55,9 +55,10 @@ class HrcWatch:
         self.workdir = base / "hrcwatch" / case.slug
         self.workdir.mkdir(parents=True)
         self.config = write_config(self.workdir, server.urls(case.route))
+        self.python = runner_python()
 
     def argv(self) -> list[str]:
-        return [*pinned(self.cpus), PYTHON, "-m", "bot", "poll", "--config", str(self.config)]
+        return [*pinned(self.cpus), self.python, "-m", "bot", "poll", "--config", str(self.config)]
 
     def reset(self) -> None:
         for path in self.workdir.glob("store.sqlite3*"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Series = Literal["L", "RES", "DEC", "PRST", "SR", "DOC"]
@@ -89,23 +89,25 @@ class Symbol:
     session: str  # "43" or "S-34"
     number: int
     suffixes: tuple[tuple[SuffixKind, int], ...] = ()
+    # The original document all revisions, addenda and corrigenda belong to (no suffixes), and the
+    # canonical spelling, e.g. "A/HRC/43/L.13/Rev.1", "A/HRC/RES/S-34/1": every symbol read is keyed by
+    # them, so they are made with it (functools.cached_property takes a lock on every first read).
+    family: str = field(init=False, repr=False, compare=False)
+    normalised: str = field(init=False, repr=False, compare=False)
 
-    @functools.cached_property
-    def normalised(self) -> str:
-        """The canonical spelling, e.g. "A/HRC/43/L.13/Rev.1", "A/HRC/RES/S-34/1"."""
-        return self.family + "".join(f"/{kind}.{num}" for kind, num in self.suffixes)
+    def __post_init__(self) -> None:
+        if self.series in _ADOPTED_SERIES:
+            family = f"A/HRC/{self.series}/{self.session}/{self.number}"
+        elif self.series == "DOC":
+            family = f"A/HRC/{self.session}/{self.number}"
+        else:
+            family = f"A/HRC/{self.session}/{self.series}.{self.number}"
+        object.__setattr__(self, "family", family)
+        suffixes = "".join(f"/{kind}.{num}" for kind, num in self.suffixes) if self.suffixes else ""
+        object.__setattr__(self, "normalised", family + suffixes)
 
     def __str__(self) -> str:
         return self.normalised
-
-    @functools.cached_property
-    def family(self) -> str:
-        """The original document all revisions, addenda and corrigenda belong to (no suffixes)."""
-        if self.series in _ADOPTED_SERIES:
-            return f"A/HRC/{self.series}/{self.session}/{self.number}"
-        if self.series == "DOC":
-            return f"A/HRC/{self.session}/{self.number}"
-        return f"A/HRC/{self.session}/{self.series}.{self.number}"
 
     @property
     def is_draft(self) -> bool:
@@ -173,6 +175,8 @@ _SUFFIX_ORDER: dict[str, int] = {"Rev": 0, "Add": 1, "Corr": 2}
 
 def _session(text: str) -> str | None:
     """'43' -> '43', 's – 34' -> 'S-34'; None for session 0."""
+    if text.isascii() and text.isdigit():  # the usual spelling, read without a character loop
+        return str(int(text)) if int(text) else None
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if not digits or int(digits) == 0:
         return None
@@ -180,7 +184,9 @@ def _session(text: str) -> str | None:
     return f"{prefix}{int(digits)}"
 
 
-def _suffixes(text: str) -> tuple[tuple[SuffixKind, int], ...] | None:
+def _suffixes(text: str | None) -> tuple[tuple[SuffixKind, int], ...] | None:
+    if not text:
+        return ()
     out: list[tuple[SuffixKind, int]] = []
     for match in _ONE_SUFFIX.finditer(text):
         word = match.group("kind").lower()
@@ -193,7 +199,7 @@ def _suffixes(text: str) -> tuple[tuple[SuffixKind, int], ...] | None:
 
 
 def _from_match(match: re.Match[str]) -> Symbol | None:
-    suffixes = _suffixes(match.group("suffixes") or "")
+    suffixes = _suffixes(match.group("suffixes"))
     if suffixes is None:
         return None
     if match.group("adopted"):
@@ -245,13 +251,24 @@ def parse_adopted_number(text: str, series: Series = "RES") -> Symbol | None:
     return Symbol(series, session, number)
 
 
-@functools.lru_cache(maxsize=4096)
-def _spelled(spelling: str) -> Symbol | None:
-    """The symbol a matched spelling stands for: a page names each symbol in its text and its link, and
-    a daemon sees the same spellings every poll. Matched alone, a spelling parses as it did in its text
-    (its boundaries are string ends, which every lookaround there accepts)."""
-    match = _SYMBOL.fullmatch(spelling)
-    return _from_match(match) if match else None
+_SPELLINGS: dict[str, Symbol | None] = {}
+_MAX_SPELLINGS = 20_000
+
+
+def _spelled(match: re.Match[str]) -> Symbol | None:
+    """The symbol a matched spelling stands for, read once per spelling: a page names each symbol in
+    its text and its link, and a daemon sees the same spellings every poll. A spelling reads the same
+    wherever it was matched (no group depends on the text around it), so the first match of a spelling
+    stands for all; the memo is emptied when it is full, never grown without bound."""
+    spelling = match.group()
+    try:
+        return _SPELLINGS[spelling]
+    except KeyError:
+        pass
+    if len(_SPELLINGS) >= _MAX_SPELLINGS:
+        _SPELLINGS.clear()
+    symbol = _SPELLINGS[spelling] = _from_match(match)
+    return symbol
 
 
 def _short_spans(text: str) -> Iterator[tuple[int, int, Symbol]]:
@@ -269,7 +286,7 @@ def symbol_spans(text: str) -> list[tuple[int, int, Symbol]]:
     if not isinstance(text, str) or not MAY_NAME.search(text, 0, MAX_TEXT):
         return []
     text = text[:MAX_TEXT]
-    spans = [(m.start(), m.end(), s) for m in _SYMBOL.finditer(text) if (s := _spelled(m.group()))]
+    spans = [(m.start(), m.end(), s) for m in _SYMBOL.finditer(text) if (s := _spelled(m))]
     short = list(_short_spans(text))
     return sorted(spans + short, key=lambda sighting: sighting[0]) if short else spans
 
