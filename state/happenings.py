@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from state.json_text import dumps
+
 log = logging.getLogger("hrcwatch.store")
 
 DOCUMENT_KINDS = frozenset({"tabled", "revised", "addendum", "corrigendum", "amendment", "published"})
@@ -64,10 +66,6 @@ class NoticeDraft:
     payload: dict[str, Any]
     story_id: int | None = None
     happening_id: int | None = None
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _stated(value: Any) -> bool:
@@ -113,13 +111,24 @@ def payload(story: StoryInfo, kind: str, ordinal: str, facts: Mapping[str, Any],
     }
 
 
+_INSERT = (
+    "INSERT INTO happenings (story_id, kind, ordinal, facts, authority, source, reports, announced,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class Happenings:
     """The happenings table, inside the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, batch_quiet: bool = False) -> None:
+        """`batch_quiet`: the happenings recorded without being told wait for `flush` (in order), for
+        a caller that observes each story once, tells none, and moves no happening meanwhile (a
+        baseline apply)."""
         self.conn = conn
+        self.batch_quiet = batch_quiet
         self._preloaded: set[int] = set()
         self._rows: dict[tuple[int, str, str], sqlite3.Row] = {}
+        self._quiet: list[tuple[Any, ...]] = []
 
     def preload(self, story_ids: Iterable[int]) -> None:
         """Reads the happenings of many stories in a few queries (one apply touches thousands at a
@@ -173,17 +182,23 @@ class Happenings:
         stamp: str,
     ) -> list[NoticeDraft]:
         reports = {source.name: {"label": source.label, "authority": source.authority, "facts": facts}}
-        cursor = self.conn.execute(
-            "INSERT INTO happenings (story_id, kind, ordinal, facts, authority, source, reports, announced,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (story.id, kind, ordinal, _dumps(facts), source.authority, source.name, _dumps(reports),
-             int(announce), stamp),
-        )  # fmt: skip
+        row = (story.id, kind, ordinal, dumps(facts), source.authority, source.name, dumps(reports),
+               int(announce), stamp)  # fmt: skip
+        if not announce and self.batch_quiet:
+            self._quiet.append(row)
+            return []
+        cursor = self.conn.execute(_INSERT, row)
         if not announce:
             return []
         happening_id = int(cursor.lastrowid or 0)
         body = payload(story, kind, ordinal, facts, source)
         return [NoticeDraft("happening", source.name, body, story.id, happening_id)]
+
+    def flush(self) -> None:
+        """Writes the happenings recorded without being told, in one statement (a baseline has
+        thousands; none of them needs its id)."""
+        self.conn.executemany(_INSERT, self._quiet)
+        self._quiet.clear()
 
     def _again(
         self, story: StoryInfo, source: SourceInfo, row: sqlite3.Row, facts: dict[str, Any], announce: bool
@@ -234,5 +249,5 @@ class Happenings:
     ) -> None:
         self.conn.execute(
             "UPDATE happenings SET facts = ?, authority = ?, source = ?, reports = ? WHERE id = ?",
-            (_dumps(facts), authority, source, _dumps(reports), happening_id),
+            (dumps(facts), authority, source, dumps(reports), happening_id),
         )

@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from state.json_text import dumps
 from watchers.base import Item
 
 _EMPTY = (None, "", [], {})
 _CHUNK = 500
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def merge_fields(observations: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -122,8 +119,9 @@ class Observations:
 
     def remerge(self, items: Sequence[Item], stamp: str) -> dict[str, dict[str, Any]]:
         """Recomputes the merged fields of `items` from every source's observation; returns them."""
-        keys = list(dict.fromkeys(item.key for item in items))
-        by_key: dict[str, list[Mapping[str, Any]]] = {}
+        kinds = {item.key: item.kind for item in items}
+        keys = list(kinds)
+        by_key: dict[str, list[str]] = {}
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -133,14 +131,22 @@ class Observations:
                 chunk,
             )
             for r in rows:
-                by_key.setdefault(r["key"], []).append(json.loads(r["fields"]))
-        kinds = {item.key: item.kind for item in items}
-        merged = {key: merge_fields(by_key.get(key, [])) for key in keys}
+                by_key.setdefault(r["key"], []).append(r["fields"])
+        merged: dict[str, dict[str, Any]] = {}
+        rows_out = []
+        for key in keys:
+            texts = by_key.get(key, [])
+            if len(texts) == 1:  # one observation: the merge is that observation, already spelled
+                merged[key], text = json.loads(texts[0]), texts[0]
+            else:
+                merged[key] = merge_fields(json.loads(t) for t in texts)
+                text = dumps(merged[key])
+            rows_out.append((key, kinds[key], text, stamp, stamp))
         self.conn.executemany(
             "INSERT INTO items (key, kind, fields, first_seen, updated_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at,"
             " removed_at = NULL",
-            [(key, kinds[key], dumps(fields), stamp, stamp) for key, fields in merged.items()],
+            rows_out,
         )
         return merged
 

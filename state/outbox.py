@@ -14,9 +14,9 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from state.happenings import NoticeDraft
+from state.json_text import dumps
 from state.model import Notice, OutboxEntry
 
 _MAX_BACKOFF = timedelta(hours=1)
@@ -25,10 +25,6 @@ _BASE_BACKOFF = timedelta(seconds=5)
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def notice_of(row: sqlite3.Row) -> Notice:
@@ -63,7 +59,7 @@ def _fold(conn: sqlite3.Connection, draft: NoticeDraft) -> bool:
         body.pop("confirmed_by", None)
     else:
         body["confirmed_by"] = draft.payload["confirmed_by"]
-    conn.execute("UPDATE notices SET payload = ? WHERE id = ?", (_dumps(body), row["id"]))
+    conn.execute("UPDATE notices SET payload = ? WHERE id = ?", (dumps(body), row["id"]))
     return True
 
 
@@ -79,7 +75,7 @@ def queue(
         cursor = conn.execute(
             "INSERT INTO notices (type, story_id, happening_id, source, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (draft.type, draft.story_id, draft.happening_id, draft.source, _dumps(draft.payload), stamp),
+            (draft.type, draft.story_id, draft.happening_id, draft.source, dumps(draft.payload), stamp),
         )
         notice_id = int(cursor.lastrowid or 0)
         conn.executemany(

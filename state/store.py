@@ -238,7 +238,7 @@ class Store:
             anchor = stories.anchor_of(story_id)
             told = reports_of(item.key, item.kind, _with_relations(item.fields, merged.get(item.key)))
             reports.setdefault(story_id, []).extend(in_story(report, anchor) for report in told)
-        happenings = Happenings(conn)
+        happenings = Happenings(conn, batch_quiet=not announce)  # a baseline: thousands, none told
         happenings.preload(reports)
         drafts: list[NoticeDraft] = []
         for story_id, story_reports in reports.items():
@@ -248,6 +248,7 @@ class Store:
             drafts += happenings.observe(
                 story, source, combined(story_reports), announce=announce, stamp=stamp
             )
+        happenings.flush()
         return drafts
 
     def record_failure(

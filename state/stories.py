@@ -83,6 +83,7 @@ class Stories:
         self._anchors: dict[str, int | None] = {}
         self._titled: set[int] = set()  # stories whose title this transaction has settled
         self._anchor_of: dict[int, str] = {}
+        self._made: dict[int, StoryInfo] = {}  # the stories this transaction created, as created
 
     def preload(self, keys: Iterable[str]) -> None:
         """Reads the stories of many keys (as members and as anchors) in a few queries, not one each."""
@@ -125,6 +126,7 @@ class Stories:
             (anchor, title[:2000], session, stamp),
         )
         story_id = int(cursor.lastrowid or 0)
+        self._made[story_id] = StoryInfo(story_id, anchor, title[:2000], session)
         if title:
             self._titled.add(story_id)
         self._anchors[anchor] = story_id
@@ -192,6 +194,8 @@ class Stories:
         self._members = {k: (target if v == source else v) for k, v in self._members.items()}
         self._anchors = {k: (target if v == source else v) for k, v in self._anchors.items()}
         self._anchor_of.pop(source, None)
+        self._made.pop(source, None)
+        self._made.pop(target, None)
 
     def anchor_of(self, story_id: int) -> str:
         if story_id not in self._anchor_of:
@@ -199,6 +203,8 @@ class Stories:
         return self._anchor_of[story_id]
 
     def info(self, story_id: int) -> StoryInfo:
+        if story_id in self._made:
+            return self._made[story_id]
         row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
         return StoryInfo(row["id"], row["anchor"], row["title"], row["session"])
 
@@ -209,6 +215,7 @@ class Stories:
                 "UPDATE stories SET title = ? WHERE id = ? AND title = ''", (title[:2000], story_id)
             )
             self._titled.add(story_id)
+            self._made.pop(story_id, None)
 
     def of_key(self, key: str) -> int | None:
         return self._member(key)
