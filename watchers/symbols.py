@@ -228,8 +228,11 @@ def parse_symbol(text: str) -> Symbol | None:
 
 @functools.lru_cache(maxsize=65536)
 def _parse_symbol(text: str) -> Symbol | None:
-    """Symbols are immutable and every item names its own several times: parse each spelling once."""
+    """Symbols are immutable and every item names its own several times: parse each spelling once (a
+    spelling already read in a page's text is that symbol: the store parses the keys a watcher made)."""
     cleaned = text.strip().rstrip(".,;:)]").strip()
+    if cleaned in _SPELLINGS:
+        return _SPELLINGS[cleaned]
     match = _SYMBOL.fullmatch(cleaned)
     return _from_match(match) if match else None
 
