@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ PYTHON = sys.executable
 RUNNER_VENV = ROOT / "var" / "bench" / "runner-venv"
 
 
+@functools.cache
 def runner_python() -> str:
     """The interpreter timed runs of HRC Watch use: a venv that sees this one's packages through a plain
     path file. The editable install's import hook (a .pth that imports a finder: ~15 ms of every start)

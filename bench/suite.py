@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.cycles import cycles_table
 from bench.kit_site import KitServer, build_pages
 from bench.procs import PYTHON, ROOT, checked, measure
 from bench.sidebyside import loadavg, machine, run_cases, summary, table
@@ -85,6 +86,8 @@ def main(argv: Sequence[str]) -> int:
         pages = build_pages(base / "pages")
         with KitServer(pages, base) as server:
             runs = run_cases(server, base, args.rounds, say, args.cpus)
+            say("the floor and a daemon's cycle ...")
+            cycles = cycles_table(server, base, runs, args.rounds, args.cpus)
             if args.profile:
                 profile_cases(server, base)
         rendered, met = table(runs)
@@ -92,5 +95,7 @@ def main(argv: Sequence[str]) -> int:
     print(f"load average at end: {loadavg()}")
     print("\n".join(summary(args.rounds, args.cpus)))
     print(rendered)
+    print()
+    print(cycles)
     print("\n".join(more))
     return 0 if met else 1
