@@ -67,7 +67,7 @@ _SHORT = re.compile(
 )
 _SHORT_KIND: dict[str, Series] = {"resolution": "RES", "decision": "DEC"}
 _HRC_HEAD = re.compile(r"hrc(?:['’]s)?\s{1,3}(?:resolution|decision|president)")
-_UNICODE_CASES = "ıİſ"  # match i, i and s under IGNORECASE, but lowercase to other letters
+UNICODE_CASES = "ıİſ"  # match i, i and s under IGNORECASE, but lowercase to other letters
 _BEFORE_COUNCIL = 20  # "Human" starts at most 17 characters before "Council"
 _AFTER_HEAD = 120  # and a short form ends within about 70 characters of "Council" or "HRC"
 
@@ -303,7 +303,7 @@ def has_short_form(text: str) -> bool:
     """
     text = text[:MAX_TEXT]
     low = text.lower()
-    if len(low) != len(text) or any(ch in text for ch in _UNICODE_CASES):
+    if len(low) != len(text) or any(ch in text for ch in UNICODE_CASES):
         return _SHORT.search(text) is not None
     start = low.find("council")
     while start >= 0:

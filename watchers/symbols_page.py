@@ -23,6 +23,7 @@ from watchers.listing_titles import (
 from watchers.pages import absolute, clean_text, element_text, entry_date, is_feed, load_feed, load_html
 from watchers.registry import register
 from watchers.symbols import (
+    UNICODE_CASES,
     Symbol,
     amendments_in,
     document_fields,
@@ -108,10 +109,25 @@ _MAX_SPELLINGS = 16  # distinct case spellings looked for; a page with more is r
 
 
 def _spellings(text: str) -> set[str]:
-    found = set(_HRC.findall(text))
-    council = set(_COUNCIL.findall(text))
+    low = text.lower()
+    if len(low) != len(text) or any(ch in text for ch in UNICODE_CASES):
+        found, council = set(_HRC.findall(text)), set(_COUNCIL.findall(text))
+    else:
+        found, council = _spelled_as(text, low, "hrc"), _spelled_as(text, low, "council")
     if council and has_short_form(text):
         found |= council
+    return found
+
+
+def _spelled_as(text: str, low: str, word: str) -> set[str]:
+    """The case spellings of `word` in `text`, as a case-blind findall finds them, read off the places
+    the lowercased text has it (a case-blind regex over a whole page costs ten times as much). Only for
+    a text whose lowercase keeps its length and holds none of the letters that match another case."""
+    found: set[str] = set()
+    at = low.find(word)
+    while at >= 0:
+        found.add(text[at : at + len(word)])
+        at = low.find(word, at + len(word))
     return found
 
 
