@@ -4,7 +4,9 @@ answers (issue 11, items 3, 4 and 5), in the fetcher itself and through a real `
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -317,3 +319,42 @@ def test_the_proxy_the_environment_names_is_used_and_no_proxy_hosts_are_reached_
     assert isinstance(proxied, Page) and proxied.body == LISTING
     assert isinstance(direct, Page) and direct.body == LISTING
     assert raw.requests == ["http://drafts.example.invalid/list", "/direct"]
+
+
+# -- the resolver ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch, raw: RawServer) -> None:
+    """The system resolver as three names make it behave: one is this machine, one never answers (a
+    stalled DNS server), one does not exist."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, *args: object, **kwargs: object) -> object:
+        if host == "stalled.example":
+            time.sleep(5)
+        if host in ("stalled.example", "nowhere.example"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real("127.0.0.1" if host == "drafts.example" else host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_stalled_resolver_ends_at_the_connect_timeout(raw: RawServer, resolver: None) -> None:
+    """A socket shutdown cannot end a DNS lookup: the lookup is waited for at most the connect timeout,
+    so a resolver that never answers is a timeout, not a poll held for as long as it stalls."""
+    started = time.monotonic()
+    error = fetch("http://stalled.example/drafts")
+    assert isinstance(error, SourceError) and error.outcome == "timeout", error
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_name_is_resolved_then_connected_to_and_an_unknown_one_is_named(
+    raw: RawServer, resolver: None
+) -> None:
+    raw.serve("/drafts", page(LISTING))
+    found = fetch(f"http://drafts.example:{raw.port}/drafts")
+    assert isinstance(found, Page) and found.body == LISTING
+    error = fetch("http://nowhere.example/drafts")
+    assert isinstance(error, SourceError) and error.outcome == "network_error"
+    assert "cannot resolve host nowhere.example" in str(error)

@@ -4,7 +4,8 @@ A read timeout starts again with every byte, so a page trickled a byte a second 
 its host's gate, for hours. Here every connection a request opens (or reuses) registers its socket with
 the request's `Deadline`; one watchdog thread shuts those sockets down when the deadline falls, so
 whatever the request is doing then (TLS handshake, headers, body) fails at once. DNS resolution is the
-one step a socket shutdown cannot end; the connect timeout bounds each connection attempt.
+one step a socket shutdown cannot end, so the name is looked up in a resolver thread and waited for at
+most the connect timeout (within the deadline); the connect timeout bounds each connection attempt.
 
 `DeadlineRetry` is urllib3's `Retry` for transient failures (a reset connection, 502/503/504), with the
 deadline as its bound: no retry of a timeout, none the time left cannot cover, and a Retry-After longer
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import ipaddress
 import itertools
 import logging
 import os
@@ -28,8 +30,15 @@ from typing import Any
 import certifi
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ResponseError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ResponseError,
+)
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.util.connection import allowed_gai_family
 from urllib3.util.retry import Retry
 
 log = logging.getLogger("hrcwatch.fetch")
@@ -138,17 +147,86 @@ def current_deadline() -> Deadline | None:
     return getattr(_current, "deadline", None)
 
 
+class _LookupTimeout(Exception):
+    pass
+
+
+def _resolve(host: str, port: int, within: float) -> list[tuple[Any, ...]]:
+    """getaddrinfo, waited for at most `within` seconds: a socket shutdown cannot end a lookup, so a
+    resolver that hangs would hold the request (and its host's gate) past any deadline. The lookup runs
+    in a daemon thread, which finishes on its own if given up on and never holds up the process's exit."""
+    done = threading.Event()
+    answer: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM))
+        except (OSError, UnicodeError) as exc:  # no such name; a name IDNA cannot spell
+            answer.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name=f"resolve {host[:50]}", daemon=True).start()
+    if not done.wait(within):
+        raise _LookupTimeout
+    if isinstance(answer[0], Exception):
+        raise answer[0]
+    return list(answer[0])
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 class _WatchedMixin:
-    """Registers the connection's socket with the running request's deadline, new or reused."""
+    """Resolves the host within the running request's deadline (and connect timeout), then registers
+    the connection's socket with that deadline, new or reused."""
 
     sock: socket.socket | None
+    _dns_host: str
+    host: str
+    port: int
+    timeout: Any
 
     def _new_conn(self) -> socket.socket:
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
         deadline = current_deadline()
+        sock = self._connect_within(deadline) if deadline is not None else self._connect()
         if deadline is not None:
             deadline.watch(sock)
         return sock
+
+    def _connect(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        return sock
+
+    def _connect_within(self, deadline: Deadline) -> socket.socket:
+        """Each resolved address in turn, as urllib3 would (the name stays the TLS server name)."""
+        name = self._dns_host
+        if _is_address(name):
+            return self._connect()
+        within = deadline.left()
+        if isinstance(self.timeout, int | float):
+            within = min(within, float(self.timeout))
+        try:
+            addresses = _resolve(name, self.port, within)
+        except _LookupTimeout:
+            raise ConnectTimeoutError(self, f"resolving {self.host} took more than {within:.1f} s") from None
+        except (socket.gaierror, UnicodeError) as exc:
+            raise NameResolutionError(self.host, self, exc) from exc  # type: ignore[arg-type]
+        failure: Exception | None = None
+        for *_, address in addresses:
+            self._dns_host = str(address[0])
+            try:
+                return self._connect()
+            except ConnectTimeoutError as exc:  # a refused connection too (NewConnectionError)
+                failure = exc
+            finally:
+                self._dns_host = name
+        raise failure or NewConnectionError(self, f"{self.host} has no address")  # type: ignore[arg-type]
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         deadline = current_deadline()
