@@ -358,3 +358,28 @@ def test_a_name_is_resolved_then_connected_to_and_an_unknown_one_is_named(
     error = fetch("http://nowhere.example/drafts")
     assert isinstance(error, SourceError) and error.outcome == "network_error"
     assert "cannot resolve host nowhere.example" in str(error)
+
+
+def test_a_redirect_target_that_rebinds_to_a_private_address_is_not_connected_to(
+    raw: RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the redirect's host is public when the redirect is checked, then answers with
+    this machine's address when the connection is made. A public source's redirect connects only to
+    public addresses, so the second answer is refused, not followed into the bot's own network."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, port: object, *args: object, **kwargs: object) -> object:
+        if host in ("source.example", "rebinding.example"):
+            checking = port is None  # watchers.redirects classifying the hop, not a connection
+            host = "8.8.8.8" if checking else "127.0.0.1"
+        return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    raw.serve("/old", redirect(f"http://rebinding.example:{raw.port}/new"))
+    raw.serve("/new", page(LISTING))
+    error = fetch(
+        f"http://source.example:{raw.port}/old", allow_redirects_to=[f"rebinding.example:{raw.port}"]
+    )
+    assert isinstance(error, SourceError) and error.outcome == "network_error", error
+    assert "rebinding.example now resolves to non-public addresses only" in str(error)
+    assert raw.requests == ["/old"]

@@ -32,7 +32,7 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from watchers.base import Page, PageFetcher, SourceError
 from watchers.http_deadline import Connections, Deadline, transient_retry
-from watchers.redirects import MAX_REDIRECTS, UnresolvableHost, refusal
+from watchers.redirects import MAX_REDIRECTS, UnresolvableHost, public, refusal
 
 _CHUNK = 65536
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -299,6 +299,7 @@ class HttpFetcher(PageFetcher):
             if reason:
                 message = f"{url}: redirect to {_short(target)} refused: {reason}"
                 raise SourceError("redirect_refused", message)
+            deadline.public_only = deadline.public_only or public(url)
             current = target
         raise SourceError("redirect_refused", f"{url}: more than {MAX_REDIRECTS} redirects")
 

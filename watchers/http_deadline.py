@@ -41,6 +41,8 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.connection import allowed_gai_family
 from urllib3.util.retry import Retry
 
+from watchers.redirects import is_internal
+
 log = logging.getLogger("hrcwatch.fetch")
 
 MAX_RETRY_WAIT = 10.0  # seconds: a longer Retry-After is left to the scheduler
@@ -58,6 +60,10 @@ class Deadline:
         self._sockets: list[socket.socket] = []
         self.expired = False
         self.finished = False
+        # Set once a redirect from a public source is followed: every address connected to from then on
+        # must be public too, as `watchers.redirects.refusal` checked it (a second lookup may answer
+        # otherwise: DNS rebinding).
+        self.public_only = False
 
     def left(self) -> float:
         return max(0.0, self.at - time.monotonic())
@@ -217,6 +223,13 @@ class _WatchedMixin:
             raise ConnectTimeoutError(self, f"resolving {self.host} took more than {within:.1f} s") from None
         except (socket.gaierror, UnicodeError) as exc:
             raise NameResolutionError(self.host, self, exc) from exc  # type: ignore[arg-type]
+        if deadline.public_only:
+            addresses = [
+                a for a in addresses if not is_internal(ipaddress.ip_address(str(a[4][0]).split("%")[0]))
+            ]
+            if not addresses:
+                message = f"{self.host} now resolves to non-public addresses only; not connected"
+                raise NewConnectionError(self, message)  # type: ignore[arg-type]
         failure: Exception | None = None
         for *_, address in addresses:
             self._dns_host = str(address[0])

@@ -6,7 +6,10 @@ So a redirect is followed only to the source's host (the same port, or http upgr
 to a host in the source's `allow_redirects_to` ("host" on the scheme's default port, "host:port",
 "[IPv6]:port"),
 and never to a loopback, link-local, private or otherwise non-public address unless the source's own
-address is one (a source on a private network may redirect within it).
+address is one (a source on a private network may redirect within it). The connection a followed hop
+then makes looks its host up again, and after a public source's redirect it connects to public addresses
+only (watchers.http_deadline), so a name that answers otherwise the second time (DNS rebinding) leads
+nowhere.
 """
 
 from __future__ import annotations
@@ -100,6 +103,14 @@ def refusal(
             " (list it in the source's allow_redirects_to to follow it)"
         )
     inward = [a for a in resolver(target.hostname) if is_internal(a)]
-    if inward and not any(is_internal(a) for a in resolver(origin.hostname or "")):
+    if inward and public(origin_url, resolver):
         return f"{target.hostname} is a non-public address ({inward[0]})"
     return None
+
+
+def public(url: str, resolver: Resolver = resolve) -> bool:
+    """Whether the URL's host has public addresses only: a redirect from it may lead nowhere else."""
+    try:
+        return not any(is_internal(a) for a in resolver(urlsplit(url).hostname or ""))
+    except UnresolvableHost:
+        return True
