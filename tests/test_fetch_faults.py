@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from tests.raw_http import (
     RawServer,
@@ -24,6 +25,7 @@ from tests.raw_http import (
     redirect,
     reset,
 )
+from tests.smtp_fixtures import TlsFiles
 from tests.spine_support import Source, alerts, bot, drafts, listing_html, status_json, write_sources
 from watchers.base import Page, SourceError
 from watchers.fetch import HttpConfig, HttpFetcher
@@ -383,3 +385,22 @@ def test_a_redirect_target_that_rebinds_to_a_private_address_is_not_connected_to
     assert isinstance(error, SourceError) and error.outcome == "network_error", error
     assert "rebinding.example now resolves to non-public addresses only" in str(error)
     assert raw.requests == ["/old"]
+
+
+# -- TLS ------------------------------------------------------------------------------------------------
+
+
+def test_tls_is_verified_so_a_page_behind_a_self_signed_certificate_is_refused(tls_files: TlsFiles) -> None:
+    """Certificates are checked against certifi's CA bundle, never skipped: a page served with a
+    certificate no authority signed is a network_error that says so, and its body is not read."""
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=tls_files.server_context())
+    server.start()
+    try:
+        server.expect_request("/drafts").respond_with_data(LISTING, content_type="text/html")
+        url = server.url_for("/drafts")
+        error = fetch(url)
+    finally:
+        server.stop()
+    assert url.startswith("https://")
+    assert isinstance(error, SourceError) and error.outcome == "network_error", error
+    assert "certificate verify failed" in str(error)
