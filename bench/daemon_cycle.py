@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from bot.config import AppConfig, load_config
-from bot.daemon import Bot, open_store
+from bot.daemon import Bot
+from bot.runtime import open_store
 
 
 def _empty_store(config: AppConfig) -> None:

@@ -25,8 +25,9 @@ from pathlib import Path
 from bench.pages import ListingSite, SiteServer
 from bench.store_bench import percentile
 from bot.config import load_config
-from bot.daemon import Bot, open_store
+from bot.daemon import Bot
 from bot.poller import poll_source
+from bot.runtime import open_store
 from tests.fake_telegram import TOKEN
 from tests.scenario.peers import TelegramThread
 

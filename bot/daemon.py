@@ -25,10 +25,10 @@ from bot.health import HealthVerdict, assess
 from bot.health_server import HealthServer
 from bot.notifiers.base import Notifier
 from bot.notifiers.registry import load_kind as load_notifier_kind
-from bot.poller import make_watcher, poll_source
+from bot.poller import POLL_THREADS, disabled, make_watcher, poll_source
 from bot.runtime import PollReport, Runtime
 from state.health import SourceHealth
-from state.store import Store, StoreRules
+from state.store import Store
 from watchers.base import Watcher
 from watchers.fetch import HttpFetcher
 
@@ -40,19 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("hrcwatch.daemon")
 
 T = TypeVar("T")
-POLL_THREADS = 4
 LIVE_FRESH = timedelta(minutes=30)  # a Web TV "Live" badge older than this says nothing any more
 TEXTS_EVERY = 60.0  # seconds between runs of the text comparisons
-
-
-def open_store(config: AppConfig) -> Store:
-    rules = StoreRules(
-        config.schedule.failure_alert_after,
-        config.schedule.remove_after,
-        config.schedule.shrink_guard,
-        compare_texts=config.texts.compare,
-    )
-    return Store(config.store_path, channels=config.channels, rules=rules)
 
 
 def make_notifiers(runtime: Runtime) -> dict[str, Notifier]:
@@ -63,7 +52,7 @@ def make_notifiers(runtime: Runtime) -> dict[str, Notifier]:
 
 
 class Bot:
-    """Everything one process runs; `poll_once` serves `python -m bot poll`, `serve` the daemon."""
+    """Everything the daemon runs (`serve`); `finish_once` ends a `python -m bot poll` that left work."""
 
     def __init__(self, config: AppConfig, store: Store):
         self.config = config
@@ -98,7 +87,7 @@ class Bot:
     async def poll(self, name: str) -> PollReport:
         source = self.config.source(name)
         if name not in self.watchers:
-            return PollReport(name, False, "disabled", f"source {name} is disabled in {self.config.path}")
+            return disabled(self.config, name)
         async with self._poll_locks[name]:
             report = await self.in_thread(poll_source, source, self.watchers[name], self.fetcher, self.store)
         self.store_problem = report.message if report.outcome == "store_error" else ""
@@ -140,14 +129,13 @@ class Bot:
             self.wake()
         return told
 
-    async def poll_once(self, only: str | None = None) -> list[PollReport]:
-        """Every enabled source (or one), the text comparisons due, then the outbox: `python -m bot poll`."""
+    async def finish_once(self) -> None:
+        """What `python -m bot poll` does once its sources are polled: the text comparisons due, then one
+        pass over the outbox."""
         await self._start_notifiers(interactive=False)
         try:
-            reports = await self.poll_many([only] if only else list(self.watchers))
             await self.compare_texts()
             await self.deliver()
-            return reports
         finally:
             await self._stop_notifiers()
             self._executor.shutdown(wait=False)

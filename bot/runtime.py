@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.config import AppConfig
-from state.store import Store
+from state.store import Store, StoreRules
 from watchers.fetch import HttpFetcher
 
 
@@ -46,3 +46,13 @@ class Runtime:
         if self.fetcher is None:
             self.fetcher = HttpFetcher(self.config.http)
         return self.fetcher
+
+
+def open_store(config: AppConfig) -> Store:
+    rules = StoreRules(
+        config.schedule.failure_alert_after,
+        config.schedule.remove_after,
+        config.schedule.shrink_guard,
+        compare_texts=config.texts.compare,
+    )
+    return Store(config.store_path, channels=config.channels, rules=rules)

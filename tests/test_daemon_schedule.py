@@ -8,7 +8,8 @@ from pathlib import Path
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import load_config
-from bot.daemon import Bot, open_store
+from bot.daemon import Bot
+from bot.runtime import open_store
 from tests.spine_support import Source, write_sources
 
 

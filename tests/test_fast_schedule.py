@@ -12,7 +12,8 @@ import pytest
 
 from bot.config import load_config
 from bot.council_calendar import last_working_days
-from bot.daemon import Bot, open_store
+from bot.daemon import Bot
+from bot.runtime import open_store
 from state.happenings import SourceInfo
 from tests.spine_support import Source, write_sources
 from watchers.base import Item, Snapshot

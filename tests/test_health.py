@@ -13,8 +13,8 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 
 from bot.config import load_config
-from bot.daemon import open_store
 from bot.health import assess
+from bot.runtime import open_store
 from tests.spine_support import drafts, listing_html, start_bot, write_config
 from watchers.base import Item, Snapshot
 

@@ -16,8 +16,9 @@ from werkzeug import Request, Response
 
 from bot import metrics
 from bot.config import load_config
-from bot.daemon import Bot, open_store
+from bot.daemon import Bot
 from bot.poller import make_watcher, poll_source
+from bot.runtime import open_store
 from tests.spine_support import Source, drafts, listing_html, write_sources
 from watchers.fetch import HttpFetcher
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import mimetypes
@@ -15,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import AppConfig, load_config
-from bot.daemon import Bot, open_store
-from bot.health_server import HealthServerError
 from bot.logging_setup import setup_logging
 from bot.notifiers.base import DeliveryError
+from bot.poller import poll_all
+from bot.runtime import open_store
 from bot.typed_config import ConfigError, from_table
 from state.errors import store_errors
 from state.lock import StoreLock, StoreLocked
+from state.store import Store
 from watchers.base import Page, SourceError
 from watchers.fetch import HttpConfig, HttpFetcher
 from watchers.registry import UnknownKind, load_kind
@@ -67,6 +67,10 @@ def _locked(config: AppConfig) -> StoreLock:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.health_server import HealthServerError
+
     config = load_config(args.config)
     config.require_sources()
     setup_logging(config)
@@ -99,6 +103,8 @@ def _abandon_stuck_polls() -> None:
 
 
 async def _serve(config: AppConfig, store: Any) -> None:
+    from bot.daemon import Bot
+
     await Bot(config, store).serve()
 
 
@@ -111,7 +117,11 @@ def cmd_poll(args: argparse.Namespace) -> int:
     try:
         with store_errors(config.store_path), _locked(config):
             store = open_store(config)
-            reports = asyncio.run(_poll(config, store, args.source))
+            reports = poll_all(config, store, args.source)
+            if _left_to_do(config, store):
+                import asyncio
+
+                asyncio.run(_finish(config, store))
     except (StoreLocked, DeliveryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -121,8 +131,21 @@ def cmd_poll(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-async def _poll(config: AppConfig, store: Any, only: str | None) -> list[Any]:
-    return await Bot(config, store).poll_once(only)
+def _left_to_do(config: AppConfig, store: Store) -> bool:
+    """Alerts waiting in an enabled channel, a channel with a schedule of its own (email digests), or a
+    text comparison due. Without any, a poll ends without loading the event loop and the notifiers (most
+    of a one-shot poll's start-up)."""
+    if any(config.notifiers[name].scheduled for name in config.channels):
+        return True
+    if set(store.oldest_pending()) & set(config.channels):
+        return True
+    return config.texts.compare and bool(store.due_text_work(datetime.now(UTC), 1))
+
+
+async def _finish(config: AppConfig, store: Store) -> None:
+    from bot.daemon import Bot
+
+    await Bot(config, store).finish_once()
 
 
 def _ago(moment: datetime | None) -> str:

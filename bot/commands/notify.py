@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from bot.config import load_config
-from bot.daemon import open_store
 from bot.logging_setup import setup_logging
 from bot.notifiers.base import DeliveryError, Notifier
 from bot.notifiers.registry import NOTIFIER_MODULES, load_kind
-from bot.runtime import Runtime
+from bot.runtime import Runtime, open_store
 from state.errors import store_errors
 
 
@@ -57,6 +55,8 @@ def cmd_test_notify(args: argparse.Namespace) -> int:
     with store_errors(config.store_path):
         store = open_store(config)
         try:
+            import asyncio  # only this command needs the event loop
+
             return asyncio.run(_test(notifier_class(settings, Runtime(config, store))))
         finally:
             store.close()

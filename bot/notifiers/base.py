@@ -37,6 +37,8 @@ class Ack(Protocol):
 class NotifierConfig:
     """Every notifier section has `enabled`; kinds subclass this with their own keys."""
 
+    # A channel with a schedule of its own (the email digest's slots) is run by every poll, rows or not.
+    scheduled: ClassVar[bool] = False
     enabled: bool = False
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.notifiers.base import NotifierConfig
@@ -24,6 +24,7 @@ _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 @dataclass(frozen=True)
 class EmailConfig(NotifierConfig):
+    scheduled: ClassVar[bool] = True  # a slot is served (marked, or "nothing new" mailed) without rows
     host: str = ""
     port: int = 587
     security: Literal["starttls", "ssl", "none"] = "starttls"
