@@ -1,8 +1,9 @@
 """`python -m bench.profile_poll --config C --out F.prof`: one `bot poll` under cProfile, imports included.
 
-cProfile sees only the thread it runs in, and the daemon runs each source in a poll thread
-(`Bot.in_thread`); here that call runs the same function inline, so the profile holds the whole
-cycle: start-up, fetch, parse, store, delivery. Writes F.prof and the top functions to F.txt.
+cProfile sees only the thread it runs in, and a poll runs its sources in a pool of threads
+(`bot.poller.poll_all`, and `Bot.in_thread` for what is left to deliver); here both run their work
+inline, so the profile holds the whole cycle: start-up, fetch, parse, store, delivery. Writes F.prof and
+the top functions to F.txt.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import cProfile
 import io
 import pstats
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +23,22 @@ async def _inline(self: Any, function: Callable[..., T], /, *args: Any) -> T:
     return function(*args)
 
 
+class _InlinePool:
+    """A thread pool that runs its work in the calling thread."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __enter__(self) -> _InlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, function: Callable[..., T], items: Iterable[Any]) -> list[T]:
+        return [function(item) for item in items]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", required=True)
@@ -29,9 +46,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
 
+    import bot.poller
     from bot.daemon import Bot
 
     Bot.in_thread = _inline  # type: ignore[method-assign]
+    bot.poller.ThreadPoolExecutor = _InlinePool  # type: ignore[misc,assignment]
     profile = cProfile.Profile()
     profile.enable()
     from bot.cli import main as bot_main

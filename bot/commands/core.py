@@ -1,4 +1,8 @@
-"""The operator's commands: run, poll, status, inspect."""
+"""The operator's commands: run, poll, status, inspect.
+
+The daemon, its event loop and the notifiers are imported by the commands that use them: a one-shot
+`poll` with nothing left to deliver does without them (docs/PERFORMANCE.md).
+"""
 
 from __future__ import annotations
 
@@ -102,7 +106,7 @@ def _abandon_stuck_polls() -> None:
     os._exit(0)
 
 
-async def _serve(config: AppConfig, store: Any) -> None:
+async def _serve(config: AppConfig, store: Store) -> None:
     from bot.daemon import Bot
 
     await Bot(config, store).serve()
