@@ -357,11 +357,6 @@ class Connections:
                 self._proxied[proxy] = _manager(self._headers, proxy)
             return self._proxied[proxy]
 
-    def clear(self) -> None:
-        self._direct.clear()
-        for manager in self._proxied.values():
-            manager.clear()
-
 
 def _environment_proxies() -> dict[str, str]:
     """The proxies the environment sets, by scheme: none without a *_proxy variable (the usual case, which
