@@ -231,8 +231,9 @@ def _parse_symbol(text: str) -> Symbol | None:
     """Symbols are immutable and every item names its own several times: parse each spelling once (a
     spelling already read in a page's text is that symbol: the store parses the keys a watcher made)."""
     cleaned = text.strip().rstrip(".,;:)]").strip()
-    if cleaned in _SPELLINGS:
-        return _SPELLINGS[cleaned]
+    known = _SPELLINGS.get(cleaned, _UNREAD)  # one lookup: another poll thread may empty the memo
+    if known is not _UNREAD:
+        return known
     match = _SYMBOL.fullmatch(cleaned)
     return _from_match(match) if match else None
 
@@ -256,6 +257,7 @@ def parse_adopted_number(text: str, series: Series = "RES") -> Symbol | None:
 
 _SPELLINGS: dict[str, Symbol | None] = {}
 _MAX_SPELLINGS = 20_000
+_UNREAD = Symbol("L", "1", 1)  # a marker: a spelling not read yet (None is a spelling that is no symbol)
 
 
 def _spelled(match: re.Match[str]) -> Symbol | None:
