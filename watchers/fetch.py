@@ -174,7 +174,7 @@ class HttpFetcher(PageFetcher):
             "Accept-Encoding": "gzip, deflate",
             "Accept": "*/*",
         }
-        self.connections = Connections(self.headers)
+        self.connections = Connections()
         self._retry = transient_retry()
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()

@@ -23,7 +23,6 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -321,13 +320,12 @@ def transient_retry() -> DeadlineRetry:
 _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
-def _manager(headers: Mapping[str, str], proxy: str | None = None) -> PoolManager:
+def _manager(proxy: str | None = None) -> PoolManager:
     """urllib3's pool of kept-alive connections, watched and retried as above, verifying TLS against
-    certifi's CA bundle (never turned off)."""
+    certifi's CA bundle (never turned off). The fetcher sends its headers with every request."""
     options: dict[str, Any] = {
         "num_pools": 32,
         "maxsize": 4,
-        "headers": dict(headers),
         "retries": transient_retry(),
         "cert_reqs": "CERT_REQUIRED",
         "ca_certs": certifi.where(),
@@ -341,9 +339,8 @@ class Connections:
     """The connection pools a fetcher sends through: direct, or through the proxy the environment names
     for the URL's scheme (HTTPS_PROXY, HTTP_PROXY; hosts in NO_PROXY are reached directly)."""
 
-    def __init__(self, headers: Mapping[str, str]):
-        self._headers = dict(headers)
-        self._direct = _manager(headers)
+    def __init__(self) -> None:
+        self._direct = _manager()
         self._proxies = _environment_proxies()
         self._proxied: dict[str, PoolManager] = {}
         self._lock = threading.Lock()
@@ -354,7 +351,7 @@ class Connections:
             return self._direct
         with self._lock:
             if proxy not in self._proxied:
-                self._proxied[proxy] = _manager(self._headers, proxy)
+                self._proxied[proxy] = _manager(proxy)
             return self._proxied[proxy]
 
 

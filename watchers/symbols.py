@@ -67,7 +67,7 @@ _SHORT = re.compile(
 )
 _SHORT_KIND: dict[str, Series] = {"resolution": "RES", "decision": "DEC"}
 _HRC_HEAD = re.compile(r"hrc(?:['’]s)?\s{1,3}(?:resolution|decision|president)")
-UNICODE_CASES = "ıİſ"  # match i, i and s under IGNORECASE, but lowercase to other letters
+_UNICODE_CASES = "ıİſ"  # match i, i and s under IGNORECASE, but lowercase to other letters
 _BEFORE_COUNCIL = 20  # "Human" starts at most 17 characters before "Council"
 _AFTER_HEAD = 120  # and a short form ends within about 70 characters of "Council" or "HRC"
 
@@ -296,6 +296,16 @@ def symbol_spans(text: str) -> list[tuple[int, int, Symbol]]:
     return sorted(spans + short, key=lambda sighting: sighting[0]) if short else spans
 
 
+def same_place_lowercase(text: str) -> str | None:
+    """`text` lowercased, when each letter stays where it was and a case-blind pattern finds nothing a
+    search of the lowercased text would miss; else None (the letters in _UNICODE_CASES, or a letter whose
+    lowercase is longer, as İ's is)."""
+    low = text.lower()
+    if len(low) != len(text) or any(ch in text for ch in _UNICODE_CASES):
+        return None
+    return low
+
+
 def has_short_form(text: str) -> bool:
     """Whether `text` names a symbol in its short form ("Human Rights Council resolution 43/21").
 
@@ -304,8 +314,8 @@ def has_short_form(text: str) -> bool:
     to the full search.
     """
     text = text[:MAX_TEXT]
-    low = text.lower()
-    if len(low) != len(text) or any(ch in text for ch in UNICODE_CASES):
+    low = same_place_lowercase(text)
+    if low is None:
         return _SHORT.search(text) is not None
     start = low.find("council")
     while start >= 0:

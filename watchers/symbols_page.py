@@ -23,12 +23,12 @@ from watchers.listing_titles import (
 from watchers.pages import absolute, clean_text, element_text, entry_date, is_feed, load_feed, load_html
 from watchers.registry import register
 from watchers.symbols import (
-    UNICODE_CASES,
     Symbol,
     amendments_in,
     document_fields,
     find_symbols,
     has_short_form,
+    same_place_lowercase,
     symbol_spans,
 )
 
@@ -109,8 +109,8 @@ _MAX_SPELLINGS = 16  # distinct case spellings looked for; a page with more is r
 
 
 def _spellings(text: str) -> set[str]:
-    low = text.lower()
-    if len(low) != len(text) or any(ch in text for ch in UNICODE_CASES):
+    low = same_place_lowercase(text)
+    if low is None:
         found, council = set(_HRC.findall(text)), set(_COUNCIL.findall(text))
     else:
         found, council = _spelled_as(text, low, "hrc"), _spelled_as(text, low, "council")
